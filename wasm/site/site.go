@@ -8,6 +8,7 @@ package site
 
 import (
 	"strings"
+	"sync"
 
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
@@ -159,10 +160,38 @@ func IsIP(host string) bool {
 // Domain returns the registrable domain (eTLD+1) of host: "www.bbc.co.uk" ->
 // "bbc.co.uk". IP literals, single labels and public suffixes themselves are
 // returned unchanged.
+//
+// Results are memoised (publicsuffix allocates on every call), so repeated
+// hosts cost a map lookup and no allocation; the memo is bounded.
 func Domain(host string) string {
 	if host == "" || IsIP(host) {
 		return host
 	}
+	memo.RLock()
+	d, ok := memo.m[host]
+	memo.RUnlock()
+	if ok {
+		return d
+	}
+	h := strings.Clone(host)
+	d = domain(h)
+	memo.Lock()
+	if len(memo.m) >= memoMax {
+		clear(memo.m)
+	}
+	memo.m[h] = d
+	memo.Unlock()
+	return d
+}
+
+const memoMax = 1 << 15
+
+var memo = struct {
+	sync.RWMutex
+	m map[string]string
+}{m: make(map[string]string)}
+
+func domain(host string) string {
 	suffix, _ := publicsuffix.PublicSuffix(host)
 	if len(suffix) >= len(host) {
 		return host
