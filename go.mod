@@ -4,4 +4,11 @@ go 1.26.0
 
 require golang.org/x/net v0.62.0
 
-require golang.org/x/text v0.43.0 // indirect
+require (
+	github.com/syumai/workers v0.32.0 // indirect
+	github.com/tdewolff/minify/v2 v2.25.0 // indirect
+	github.com/tdewolff/parse/v2 v2.25.0 // indirect
+	golang.org/x/text v0.43.0 // indirect
+)
+
+tool github.com/syumai/workers/cmd/workers-assets-gen

@@ -193,11 +193,25 @@ type State struct {
 }
 
 // Allows reports whether a tracker of category c may load under s.
+//
+// A tag manager is a loader: it is allowed when granted itself or when any
+// category it loads tags for (functional, analytics, advertising, social,
+// session-replay) is allowed, and each tag it loads is then judged on its own
+// category. Without this, granting analytics alone would break every site
+// that loads Google Analytics through Google Tag Manager.
 func (s State) Allows(c Category) bool {
 	if AlwaysAllowed.Has(c) {
 		return true
 	}
 	if (s.GPC || s.DNT) && OptOut.Has(c) {
+		return false
+	}
+	if c == TagManager && !s.Granted.Has(TagManager) {
+		for _, l := range [...]Category{Functional, Analytics, Advertising, Social, SessionReplay} {
+			if s.Allows(l) {
+				return true
+			}
+		}
 		return false
 	}
 	return s.Granted.Has(c)

@@ -59,6 +59,10 @@ func TestAllows(t *testing.T) {
 		{"GPC leaves analytics to consent", State{Granted: SetOf(Analytics), GPC: true}, Analytics, true},
 		{"GPC denies social", State{Granted: All, GPC: true}, Social, false},
 		{"GPC denies fingerprinting", State{Granted: All, GPC: true}, Fingerprinting, false},
+		{"tag manager denied by default", State{}, TagManager, false},
+		{"tag manager follows analytics", State{Granted: SetOf(Analytics)}, TagManager, true},
+		{"tag manager granted itself", State{Granted: SetOf(TagManager)}, TagManager, true},
+		{"tag manager not via opted-out ads", State{Granted: SetOf(Advertising), GPC: true}, TagManager, false},
 	}
 	for _, tc := range tests {
 		if got := tc.st.Allows(tc.c); got != tc.want {

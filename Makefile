@@ -1,0 +1,98 @@
+# consentguard — see README.md. Every target works offline except the installs
+# (Debian packages, npm), which go only to the registries reachable here.
+SHELL := /bin/bash
+GO ?= go
+GOROOT := $(shell $(GO) env GOROOT)
+WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
+NPM_DIR := $(CURDIR)/.cache/npm
+SHARED ?= $(abspath $(CURDIR)/../shared)
+BIN := $(CURDIR)/bin
+export CONSENTGUARD_NODE_MODULES := $(NPM_DIR)/node_modules
+
+# Packages that must build and pass under GOOS=js GOARCH=wasm (the core).
+WASM_PKGS := ./wasm/...
+
+.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm fuzz wasm size lists edge clean deps deps-node deps-chromium build
+
+all: build
+
+build:
+	$(GO) build -o $(BIN)/consentguard ./cmd/consentguard
+
+demo: build
+	$(BIN)/consentguard demo
+
+## test: every test, e2e included. Installs what it needs, fails loudly when it cannot.
+test: deps vet test-unit test-wasm test-e2e
+	@echo "make test: all suites passed"
+
+vet:
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
+
+test-unit:
+	$(GO) test -count=1 ./...
+
+test-wasm:
+	@command -v node >/dev/null || { echo "make test-wasm: node is required (apt-get install nodejs)"; exit 1; }
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
+
+test-e2e: deps
+	@if ls e2e/*_test.go >/dev/null 2>&1; then \
+	  $(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...; \
+	else echo "make test-e2e: no e2e tests in this tree"; fi
+
+deps: deps-node deps-chromium
+
+## deps-node: npm packages used by tests (Ghostery's engine as the oracle, workerd) in .cache/npm.
+deps-node:
+	@command -v npm >/dev/null || { echo "deps-node: npm is required"; exit 1; }
+	@if [ ! -d $(NPM_DIR)/node_modules/@ghostery/adblocker ] || [ ! -e $(NPM_DIR)/node_modules/.bin/workerd ]; then \
+	  mkdir -p $(NPM_DIR) && cd $(NPM_DIR) && ( [ -f package.json ] || echo '{"private":true}' > package.json ) && \
+	  npm install --no-audit --no-fund --loglevel=error @ghostery/adblocker@2.18.2 workerd || { echo "deps-node: npm install failed"; exit 1; }; \
+	fi
+
+## deps-chromium: Debian's chromium for the e2e tests.
+deps-chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  echo "deps-chromium: installing Debian chromium"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) || { echo "deps-chromium: cannot install chromium"; exit 1; }; \
+	fi
+
+## bench: Go benchmarks, our match benchmark and the peer anchors in the same run.
+bench: build
+	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./wasm/... ./edge/... | tee $(CURDIR)/.cache/bench-go.txt
+	$(BIN)/consentguard bench match --requests $(SHARED)/data/requests/requests.jsonl \
+	  --list $(SHARED)/data/lists/easylist.txt --list $(SHARED)/data/lists/easyprivacy.txt
+	$(BIN)/consentguard bench anchors
+
+bench-wasm:
+	GOOS=js GOARCH=wasm $(GO) build -o $(BIN)/benchmatch.wasm ./bench/cmd/benchmatch
+	node $(GOROOT)/lib/wasm/wasm_exec_node.js $(BIN)/benchmatch.wasm --requests $(SHARED)/data/requests/requests.jsonl \
+	  --list $(SHARED)/data/lists/easylist.txt --list $(SHARED)/data/lists/easyprivacy.txt
+
+## fuzz: every fuzz target for FUZZTIME each.
+FUZZTIME ?= 15s
+fuzz:
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; done
+
+## wasm: the extension's Go core.
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(BIN)/guard.wasm ./wasm/cmd/guard
+	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $(BIN)/wasm_exec.js
+
+size: wasm
+	@raw=$$(stat -c %s $(BIN)/guard.wasm); gz=$$(gzip -9 -c $(BIN)/guard.wasm | wc -c); \
+	echo "guard.wasm: $$raw bytes, gzip -9 $$gz bytes (target <= 1048576)"
+
+lists: build
+	$(BIN)/consentguard lists check policylists/*.txt
+
+edge:
+	bash scripts/build-worker.sh
+
+clean:
+	rm -rf $(BIN) edge/build

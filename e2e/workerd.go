@@ -1,0 +1,234 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// buildWorker builds a Worker package with scripts/build-worker.sh into a
+// per-process temporary folder, once per package.
+var (
+	buildMu    sync.Mutex
+	buildCache = map[string]string{}
+	buildTmp   string
+)
+
+func buildWorker(t testing.TB, pkg string) string {
+	t.Helper()
+	buildMu.Lock()
+	defer buildMu.Unlock()
+	if d, ok := buildCache[pkg]; ok {
+		return d
+	}
+	root := repoRoot(t)
+	if buildTmp == "" {
+		d, err := os.MkdirTemp("", "cg-worker-")
+		if err != nil {
+			t.Fatal(err)
+		}
+		buildTmp = d
+	}
+	out := filepath.Join(buildTmp, strings.NewReplacer("/", "_", ".", "_").Replace(pkg))
+	cmd := exec.Command("sh", filepath.Join(root, "scripts", "build-worker.sh"), out, pkg)
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("build-worker.sh %s: %v\n%s", pkg, err, stderr.Bytes())
+	}
+	t.Logf("%s", strings.TrimSpace(stderr.String()))
+	buildCache[pkg] = out
+	return out
+}
+
+// workerdBinary returns $WORKERD or installs workerd with
+// scripts/install-workerd.sh.
+func workerdBinary(t testing.TB) string {
+	t.Helper()
+	if p := os.Getenv("WORKERD"); p != "" {
+		return p
+	}
+	root := repoRoot(t)
+	cmd := exec.Command("sh", filepath.Join(root, "scripts", "install-workerd.sh"))
+	cmd.Dir = root
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		missing(t, fmt.Sprintf("install-workerd.sh: %v\n%s", err, stderr.Bytes()))
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// Workerd is a running workerd serving one Worker on a loopback port.
+type Workerd struct {
+	URL    string // http://127.0.0.1:PORT
+	Addr   string
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t testing.TB) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func capnpString(s string) string { return strconv.Quote(s) }
+
+// workerdConfig returns the capnp config: the Worker's modules (embedded
+// from the config's folder, where startWorkerd copies them), its variables as text bindings, and outbound fetches through
+// the "lan" network service (workerd refuses loopback by default).
+func workerdConfig(port int, vars map[string]string) string {
+	var b strings.Builder
+	b.WriteString(`using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .consentguard),
+    (name = "lan", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = ` + capnpString(fmt.Sprintf("127.0.0.1:%d", port)) + `, http = (), service = "main")],
+);
+
+const consentguard :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "bridge.mjs", esModule = embed "bridge.mjs"),
+    (name = "wasm_exec.js", esModule = embed "wasm_exec.js"),
+    (name = "app.wasm", wasm = embed "app.wasm"),
+  ],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "lan",
+  bindings = [
+`)
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for i, k := range keys {
+		sep := ","
+		if i == len(keys)-1 {
+			sep = ""
+		}
+		fmt.Fprintf(&b, "    (name = %s, text = %s)%s\n", capnpString(k), capnpString(vars[k]), sep)
+	}
+	b.WriteString("  ],\n);\n")
+	return b.String()
+}
+
+// startWorkerd starts workerd with the Worker built in buildDir and waits
+// until it accepts connections. It is stopped at the end of the test.
+func startWorkerd(t testing.TB, buildDir string, vars map[string]string) *Workerd {
+	t.Helper()
+	bin := workerdBinary(t)
+	port := freePort(t)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "config.capnp")
+	if err := os.WriteFile(cfg, []byte(workerdConfig(port, vars)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"worker.mjs", "bridge.mjs", "wasm_exec.js", "app.wasm"} {
+		b, err := os.ReadFile(filepath.Join(buildDir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := &Workerd{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Addr: fmt.Sprintf("127.0.0.1:%d", port), stderr: &syncBuffer{}}
+	w.cmd = exec.Command(bin, "serve", cfg, "--verbose")
+	w.cmd.Dir = dir
+	w.cmd.Stdout = w.stderr
+	w.cmd.Stderr = w.stderr
+	if err := w.cmd.Start(); err != nil {
+		t.Fatalf("start workerd: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { w.cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		w.cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("workerd log:\n%s", w.stderr.String())
+		}
+	})
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", w.Addr, 200*time.Millisecond)
+		if err == nil {
+			c.Close()
+			return w
+		}
+		select {
+		case <-exited:
+			t.Fatalf("workerd exited: %v\n%s", w.cmd.ProcessState, w.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("workerd did not listen on %s: %v\n%s", w.Addr, err, w.stderr.String())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Log returns what workerd printed so far.
+func (w *Workerd) Log() string { return w.stderr.String() }
+
+// CPU returns the user+system CPU time workerd has used so far (from
+// /proc; clock ticks of 10 ms).
+func (w *Workerd) CPU(t testing.TB) time.Duration {
+	t.Helper()
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", w.cmd.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Fields after the ")" closing the command name.
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// client never follows redirects and keeps no cookies.
+var client = &http.Client{
+	Timeout:       30 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}

@@ -1,0 +1,174 @@
+package edge
+
+import "strings"
+
+// cspPlan says how the injected inline <script> and <style> can run under the
+// origin's Content-Security-Policy without weakening it.
+type cspPlan struct {
+	header      []string // rewritten Content-Security-Policy values (nil: unchanged)
+	scriptNonce string   // nonce attribute for the injected script ("" none)
+	styleNonce  string   // nonce attribute for the injected style
+	noScript    bool     // a policy forbids every script: inject none
+	noStyle     bool     // a policy forbids every style: inject no banner style
+}
+
+// planCSP reads the Content-Security-Policy header values (each may hold
+// several comma-separated policies) and returns the plan for an injected
+// script with hash scriptHash and a style with hash styleHash (CSP source
+// expressions, "'sha256-...'"). Rules, for each policy that restricts
+// scripts (script-src-elem, else script-src, else default-src):
+//   - 'unsafe-inline' without any nonce, hash or 'strict-dynamic': inline
+//     already runs, nothing changes (adding a hash would disable
+//     'unsafe-inline' for the site's own scripts);
+//   - a nonce: the injected script reuses it (the first nonce found); a
+//     policy whose nonce differs gets the hash added;
+//   - otherwise the hash is added to the governing directive; when that is
+//     default-src, a script-src copying default-src's sources plus the hash
+//     is added instead, so nothing else changes;
+//   - 'none' alone: scripts cannot run at all, so nothing is injected and
+//     the policy is left alone.
+//
+// Styles follow the same rules with style-src-elem/style-src.
+func planCSP(values []string, scriptHash, styleHash string) cspPlan {
+	var p cspPlan
+	if len(values) == 0 {
+		return p
+	}
+	var policies [][]directive
+	for _, v := range values {
+		for _, pol := range strings.Split(v, ",") {
+			policies = append(policies, parsePolicy(pol))
+		}
+	}
+	p.scriptNonce, p.noScript = firstNonce(policies, "script")
+	p.styleNonce, p.noStyle = firstNonce(policies, "style")
+	changed := false
+	for i, pol := range policies {
+		if !p.noScript && allow(&pol, "script", p.scriptNonce, scriptHash) {
+			changed = true
+		}
+		if !p.noStyle && styleHash != "" && allow(&pol, "style", p.styleNonce, styleHash) {
+			changed = true
+		}
+		policies[i] = pol
+	}
+	if !changed {
+		return p
+	}
+	out := make([]string, 0, len(policies))
+	for _, pol := range policies {
+		var b strings.Builder
+		for i, d := range pol {
+			if i > 0 {
+				b.WriteString("; ")
+			}
+			b.WriteString(d.name)
+			for _, s := range d.sources {
+				b.WriteByte(' ')
+				b.WriteString(s)
+			}
+		}
+		if b.Len() > 0 {
+			out = append(out, b.String())
+		}
+	}
+	p.header = []string{strings.Join(out, ", ")}
+	return p
+}
+
+type directive struct {
+	name    string // lower case
+	sources []string
+}
+
+func parsePolicy(s string) []directive {
+	var out []directive
+	seen := map[string]bool{}
+	for _, d := range strings.Split(s, ";") {
+		f := strings.Fields(d)
+		if len(f) == 0 {
+			continue
+		}
+		name := strings.ToLower(f[0])
+		if seen[name] { // the first of duplicate directives wins; later ones are ignored by browsers
+			continue
+		}
+		seen[name] = true
+		out = append(out, directive{name: name, sources: f[1:]})
+	}
+	return out
+}
+
+// governing returns the index of the directive that governs <kind> elements,
+// or -1 when the policy does not restrict them.
+func governing(pol []directive, kind string) int {
+	for _, name := range []string{kind + "-src-elem", kind + "-src", "default-src"} {
+		for i, d := range pol {
+			if d.name == name {
+				return i
+			}
+		}
+	}
+	return -1
+}
+
+func firstNonce(policies [][]directive, kind string) (nonce string, none bool) {
+	for _, pol := range policies {
+		i := governing(pol, kind)
+		if i < 0 {
+			continue
+		}
+		src := pol[i].sources
+		if len(src) == 0 || len(src) == 1 && strings.EqualFold(src[0], "'none'") {
+			none = true
+		}
+		for _, s := range src {
+			if nonce == "" && len(s) > 8 && strings.EqualFold(s[:7], "'nonce-") && s[len(s)-1] == '\'' {
+				nonce = s[7 : len(s)-1]
+			}
+		}
+	}
+	return nonce, none
+}
+
+// allow makes pol accept an inline element with the given nonce/hash and
+// reports whether it changed pol.
+func allow(pol *[]directive, kind, nonce, hash string) bool {
+	i := governing(*pol, kind)
+	if i < 0 {
+		return false
+	}
+	d := (*pol)[i]
+	unsafeInline, strict := false, false
+	for _, s := range d.sources {
+		ls := strings.ToLower(s)
+		switch {
+		case ls == "'unsafe-inline'":
+			unsafeInline = true
+		case ls == "'strict-dynamic'":
+			strict = true
+		case strings.HasPrefix(ls, "'nonce-"):
+			strict = true // a nonce disables 'unsafe-inline'
+			if nonce != "" && s == "'nonce-"+nonce+"'" {
+				return false
+			}
+		case strings.HasPrefix(ls, "'sha256-"), strings.HasPrefix(ls, "'sha384-"), strings.HasPrefix(ls, "'sha512-"):
+			strict = true
+			if s == hash {
+				return false
+			}
+		}
+	}
+	if unsafeInline && !strict {
+		return false
+	}
+	src := append(append([]string(nil), d.sources...), hash)
+	if d.name == "default-src" {
+		// Add a kind-src that copies default-src: the other fetch
+		// directives keep falling back to the untouched default-src.
+		*pol = append(*pol, directive{name: kind + "-src", sources: src})
+		return true
+	}
+	(*pol)[i].sources = src
+	return true
+}

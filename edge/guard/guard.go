@@ -1,0 +1,216 @@
+// Package guard generates the runtime guard that the edge proxy injects at
+// the start of <head>. The guard blocks, in the page, what the HTML rewriter
+// cannot see: scripts, images, frames and links added later by JavaScript,
+// fetch, XMLHttpRequest, navigator.sendBeacon, WebSocket and EventSource
+// requests to non-consented tracker hosts, and document.cookie (and
+// cookieStore.set) writes of non-consented cookie names.
+//
+// The JavaScript template (guard.js) is embedded and minified once with
+// tdewolff/minify; each call only splices a small JSON literal with the
+// per-request data into the cached minified text.
+package guard
+
+import (
+	"crypto/sha256"
+	_ "embed"
+	"encoding/base64"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/js"
+)
+
+// Spec is the per-request data of the guard.
+type Spec struct {
+	// BlockHosts are host suffixes: "google-analytics.com" blocks
+	// google-analytics.com and every subdomain of it. Lower case, no port.
+	BlockHosts []string
+	// BlockCookies are exact cookie names whose writes are dropped.
+	BlockCookies []string
+	// BlockCookiePrefixes are cookie name prefixes ("_ga_", "_hj").
+	BlockCookiePrefixes []string
+}
+
+//go:embed guard.js
+var source string
+
+// placeholder is the global identifier in guard.js replaced by the data
+// literal. The minifier leaves unresolved globals unrenamed.
+const placeholder = "__CG_DATA__"
+
+var (
+	once         sync.Once
+	head, tail   string
+	minifyErr    error
+	minifiedUsed bool
+)
+
+func prepare() {
+	m := minify.New()
+	m.Add("application/javascript", &js.Minifier{Version: 2020})
+	out, err := m.Bytes("application/javascript", []byte(source))
+	if err == nil {
+		m := string(out)
+		if i := strings.Index(m, placeholder); i >= 0 && strings.Count(m, placeholder) == 1 {
+			head, tail = m[:i], strings.TrimRight(m[i+len(placeholder):], "\n")
+			minifiedUsed = true
+			return
+		}
+		err = errPlaceholder
+	}
+	// Never fail the page over the minifier: fall back to the source.
+	minifyErr = err
+	i := strings.Index(source, placeholder)
+	head, tail = source[:i], source[i+len(placeholder):]
+}
+
+type guardError string
+
+func (e guardError) Error() string { return string(e) }
+
+const errPlaceholder = guardError("guard: minified template lost the " + placeholder + " placeholder")
+
+// Minified reports whether the cached template is the minified one, and the
+// minifier's error when it is not.
+func Minified() (bool, error) {
+	once.Do(prepare)
+	return minifiedUsed, minifyErr
+}
+
+// Script returns the minified guard for s. The result is plain JavaScript
+// without <script> tags; every string in the data literal is escaped so the
+// script is safe inside an HTML <script> element.
+func Script(s Spec) []byte {
+	return AppendScript(nil, s)
+}
+
+// AppendScript appends the guard for s to dst and returns the extended
+// slice. With enough capacity in dst it does not allocate.
+func AppendScript(dst []byte, s Spec) []byte {
+	once.Do(prepare)
+	if dst == nil {
+		dst = make([]byte, 0, Size(s))
+	}
+	dst = append(dst, head...)
+	dst = appendData(dst, s)
+	dst = append(dst, tail...)
+	return dst
+}
+
+// Size returns the exact length of Script(s).
+func Size(s Spec) int {
+	once.Do(prepare)
+	n := len(head) + len(tail) + len(`{"h":,"c":,"p":}`)
+	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes} {
+		n += 2 // []
+		for i, v := range l {
+			if i > 0 {
+				n++
+			}
+			n += quotedLen(v)
+		}
+	}
+	return n
+}
+
+// Hash returns the CSP source expression ('sha256-...') of a script body,
+// for adding the guard to a script-src directive.
+func Hash(script []byte) string {
+	sum := sha256.Sum256(script)
+	b := make([]byte, 0, 9+base64.StdEncoding.EncodedLen(len(sum))+1)
+	b = append(b, "'sha256-"...)
+	b = base64.StdEncoding.AppendEncode(b, sum[:])
+	return string(append(b, '\''))
+}
+
+func appendData(dst []byte, s Spec) []byte {
+	dst = append(dst, `{"h":`...)
+	dst = appendList(dst, s.BlockHosts)
+	dst = append(dst, `,"c":`...)
+	dst = appendList(dst, s.BlockCookies)
+	dst = append(dst, `,"p":`...)
+	dst = appendList(dst, s.BlockCookiePrefixes)
+	return append(dst, '}')
+}
+
+func appendList(dst []byte, l []string) []byte {
+	dst = append(dst, '[')
+	for i, v := range l {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendQuoted(dst, v)
+	}
+	return append(dst, ']')
+}
+
+const hexDigits = "0123456789abcdef"
+
+// needsEscape reports whether r is written as \uXXXX: controls, the
+// characters that could end the <script> element or start markup, and the
+// JS line terminators U+2028/U+2029. Invalid UTF-8 becomes U+FFFD.
+func escaped(r rune) bool {
+	return r < 0x20 || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029
+}
+
+func appendQuoted(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				dst = append(dst, '\\', c)
+			case escaped(rune(c)):
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			default:
+				dst = append(dst, c)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			dst = append(dst, `\ufffd`...)
+		case escaped(r):
+			dst = append(dst, '\\', 'u', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF])
+		default:
+			dst = append(dst, s[i:i+n]...)
+		}
+		i += n
+	}
+	return append(dst, '"')
+}
+
+func quotedLen(s string) int {
+	n := 2
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				n += 2
+			case escaped(rune(c)):
+				n += 6
+			default:
+				n++
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && w == 1:
+			n += 6
+		case escaped(r):
+			n += 6
+		default:
+			n += w
+		}
+		i += w
+	}
+	return n
+}

@@ -1,0 +1,413 @@
+// consentguard runtime guard. Injected at the start of <head> by the edge
+// proxy. It blocks requests to non-consented tracker hosts made later by the
+// page's JavaScript and drops writes of non-consented cookies. The data
+// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes)
+// replaces __CG_DATA__ per request; the rest is minified once.
+(function () {
+	"use strict";
+	var C = __CG_DATA__;
+	var g = typeof globalThis !== "undefined" ? globalThis : window;
+	if (g.__consentguard) {
+		return;
+	}
+	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [];
+	var state = { blocked: [], hosts: hosts };
+	try {
+		Object.defineProperty(g, "__consentguard", { value: state });
+	} catch (e) {}
+
+	function note(kind, what) {
+		if (state.blocked.length < 200) {
+			state.blocked.push(kind + " " + what);
+		}
+	}
+
+	function base() {
+		try {
+			if (g.document && g.document.baseURI) {
+				return g.document.baseURI;
+			}
+			if (g.location && g.location.href) {
+				return g.location.href;
+			}
+		} catch (e) {}
+		return undefined;
+	}
+
+	function hostBlocked(h) {
+		h = h.toLowerCase();
+		if (h.charAt(h.length - 1) === ".") {
+			h = h.slice(0, -1);
+		}
+		for (var i = 0; i < hosts.length; i++) {
+			var s = hosts[i];
+			if (h === s || (h.length > s.length && h.charAt(h.length - s.length - 1) === "." && h.slice(h.length - s.length) === s)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// blocked reports whether a URL (string, URL or Request) points at a
+	// blocked host.
+	function blocked(u) {
+		if (!hosts.length || u == null) {
+			return false;
+		}
+		try {
+			if (typeof u === "object" && typeof u.url === "string") {
+				u = u.url;
+			}
+			var p = new URL(String(u), base());
+			if (p.protocol !== "http:" && p.protocol !== "https:" && p.protocol !== "ws:" && p.protocol !== "wss:") {
+				return false;
+			}
+			return hostBlocked(p.hostname);
+		} catch (e) {
+			return false;
+		}
+	}
+
+	// Cookies.
+	function cookieBlocked(name) {
+		if (names.indexOf(name) >= 0) {
+			return true;
+		}
+		for (var i = 0; i < prefixes.length; i++) {
+			if (name.slice(0, prefixes[i].length) === prefixes[i]) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	function cookieName(v) {
+		v = String(v);
+		var semi = v.indexOf(";");
+		if (semi >= 0) {
+			v = v.slice(0, semi);
+		}
+		var eq = v.indexOf("=");
+		return (eq >= 0 ? v.slice(0, eq) : "").trim();
+	}
+
+	function findDescriptor(o, p) {
+		while (o) {
+			var d = Object.getOwnPropertyDescriptor(o, p);
+			if (d) {
+				return [o, d];
+			}
+			o = Object.getPrototypeOf(o);
+		}
+		return null;
+	}
+
+	if ((names.length || prefixes.length) && g.document) {
+		var cd = findDescriptor(g.document, "cookie");
+		if (cd && cd[1].set && cd[1].configurable) {
+			var cset = cd[1].set, cget = cd[1].get;
+			Object.defineProperty(cd[0], "cookie", {
+				configurable: true,
+				enumerable: cd[1].enumerable,
+				get: function () {
+					return cget.call(this);
+				},
+				set: function (v) {
+					var n = cookieName(v);
+					if (cookieBlocked(n)) {
+						note("cookie", n);
+						return;
+					}
+					cset.call(this, v);
+				}
+			});
+		}
+		var cs = g.cookieStore;
+		if (cs && typeof cs.set === "function") {
+			var csSet = cs.set;
+			cs.set = function (a) {
+				var n = typeof a === "object" && a ? String(a.name) : String(a);
+				if (cookieBlocked(n)) {
+					note("cookie", n);
+					return Promise.resolve();
+				}
+				return csSet.apply(this, arguments);
+			};
+		}
+	}
+
+	if (!hosts.length) {
+		return;
+	}
+
+	// fetch.
+	if (typeof g.fetch === "function") {
+		var ofetch = g.fetch;
+		g.fetch = function (input) {
+			if (blocked(input)) {
+				note("fetch", String(input && input.url || input));
+				return Promise.reject(new TypeError("consentguard: blocked"));
+			}
+			return ofetch.apply(this, arguments);
+		};
+	}
+
+	// XMLHttpRequest: open marks, send refuses and reports an error event.
+	var X = g.XMLHttpRequest;
+	if (X && X.prototype) {
+		var oopen = X.prototype.open, osend = X.prototype.send;
+		X.prototype.open = function (m, u) {
+			this.__cgb = blocked(u);
+			if (this.__cgb) {
+				note("xhr", String(u));
+				return;
+			}
+			return oopen.apply(this, arguments);
+		};
+		X.prototype.send = function () {
+			if (this.__cgb) {
+				var x = this;
+				setTimeout(function () {
+					if (typeof x.dispatchEvent === "function" && typeof Event === "function") {
+						x.dispatchEvent(new Event("error"));
+						x.dispatchEvent(new Event("loadend"));
+					} else if (typeof x.onerror === "function") {
+						x.onerror();
+					}
+				}, 0);
+				return;
+			}
+			return osend.apply(this, arguments);
+		};
+	}
+
+	// sendBeacon.
+	var nav = g.navigator;
+	if (nav && typeof nav.sendBeacon === "function") {
+		var obeacon = nav.sendBeacon;
+		nav.sendBeacon = function (u) {
+			if (blocked(u)) {
+				note("beacon", String(u));
+				return false;
+			}
+			return obeacon.apply(this, arguments);
+		};
+	}
+
+	// WebSocket and EventSource.
+	["WebSocket", "EventSource"].forEach(function (k) {
+		var O = g[k];
+		if (typeof O !== "function") {
+			return;
+		}
+		var W = function (u) {
+			if (blocked(u)) {
+				note(k.toLowerCase(), String(u));
+				throw new DOMException("consentguard: blocked", "SecurityError");
+			}
+			return Reflect.construct(O, arguments, new.target || O);
+		};
+		W.prototype = O.prototype;
+		try {
+			Object.setPrototypeOf(W, O);
+			g[k] = W;
+		} catch (e) {}
+	});
+
+	// DOM: element URL attributes.
+	if (typeof g.Element !== "function") {
+		return;
+	}
+	var urlAttr = { SCRIPT: "src", IMG: "src", IFRAME: "src", EMBED: "src", SOURCE: "src", AUDIO: "src", VIDEO: "src", LINK: "href", OBJECT: "data", INPUT: "src", FRAME: "src" };
+
+	function elemBlocked(el) {
+		var a = el && el.tagName && urlAttr[el.tagName.toUpperCase()];
+		if (!a || !el.getAttribute) {
+			return false;
+		}
+		var v = el.getAttribute(a);
+		if (v != null && blocked(v)) {
+			return true;
+		}
+		if (el.tagName.toUpperCase() === "IMG" && el.getAttribute("srcset") != null) {
+			return srcsetBlocked(el.getAttribute("srcset"));
+		}
+		return false;
+	}
+
+	function srcsetBlocked(v) {
+		var parts = String(v).split(",");
+		for (var i = 0; i < parts.length; i++) {
+			var u = parts[i].trim().split(/\s+/)[0];
+			if (u && blocked(u)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	function neuter(el, why) {
+		note(why, el.tagName.toLowerCase() + " " + (el.getAttribute(urlAttr[el.tagName.toUpperCase()]) || ""));
+		var a = urlAttr[el.tagName.toUpperCase()];
+		oRemoveAttr.call(el, a);
+		oRemoveAttr.call(el, "srcset");
+		if (el.tagName.toUpperCase() === "SCRIPT") {
+			oSetAttr.call(el, "type", "text/plain");
+		}
+		oSetAttr.call(el, "data-consentguard", "blocked");
+	}
+
+	var EP = g.Element.prototype;
+	var oSetAttr = EP.setAttribute, oRemoveAttr = EP.removeAttribute;
+
+	// Property setters (script.src = ..., img.src = ..., new Image().src).
+	[["HTMLScriptElement", "src"], ["HTMLImageElement", "src"], ["HTMLImageElement", "srcset"], ["HTMLIFrameElement", "src"],
+	 ["HTMLEmbedElement", "src"], ["HTMLSourceElement", "src"], ["HTMLSourceElement", "srcset"], ["HTMLMediaElement", "src"],
+	 ["HTMLLinkElement", "href"], ["HTMLObjectElement", "data"], ["HTMLInputElement", "src"]].forEach(function (pa) {
+		var K = g[pa[0]];
+		if (!K || !K.prototype) {
+			return;
+		}
+		var d = Object.getOwnPropertyDescriptor(K.prototype, pa[1]);
+		if (!d || !d.set || !d.configurable) {
+			return;
+		}
+		var set = d.set;
+		var isSet = pa[1] === "srcset";
+		Object.defineProperty(K.prototype, pa[1], {
+			configurable: true,
+			enumerable: d.enumerable,
+			get: d.get,
+			set: function (v) {
+				if (isSet ? srcsetBlocked(v) : blocked(v)) {
+					note(this.tagName.toLowerCase(), String(v));
+					oSetAttr.call(this, "data-consentguard", "blocked");
+					if (this.tagName.toUpperCase() === "SCRIPT") {
+						oSetAttr.call(this, "type", "text/plain");
+					}
+					return;
+				}
+				set.call(this, v);
+			}
+		});
+	});
+
+	// setAttribute("src", ...).
+	EP.setAttribute = function (n, v) {
+		var l = String(n).toLowerCase();
+		var t = this.tagName && this.tagName.toUpperCase();
+		if ((urlAttr[t] === l && blocked(v)) || (l === "srcset" && (t === "IMG" || t === "SOURCE") && srcsetBlocked(v))) {
+			note(t.toLowerCase(), String(v));
+			oSetAttr.call(this, "data-consentguard", "blocked");
+			if (t === "SCRIPT") {
+				oSetAttr.call(this, "type", "text/plain");
+			}
+			return;
+		}
+		return oSetAttr.apply(this, arguments);
+	};
+
+	// Insertion: check the node (and, for fragments and subtrees, its
+	// descendants) before it reaches the document.
+	function check(n) {
+		if (!n || n.nodeType !== 1 && n.nodeType !== 11) {
+			return;
+		}
+		if (n.nodeType === 1 && elemBlocked(n)) {
+			neuter(n, "insert");
+		}
+		if (n.querySelectorAll) {
+			var list = n.querySelectorAll("script[src],img[src],img[srcset],iframe[src],embed[src],link[href],object[data],source[src],frame[src]");
+			for (var i = 0; i < list.length; i++) {
+				if (elemBlocked(list[i])) {
+					neuter(list[i], "insert");
+				}
+			}
+		}
+	}
+
+	function wrapInsert(P, name, argi) {
+		if (!P || typeof P[name] !== "function") {
+			return;
+		}
+		var o = P[name];
+		P[name] = function () {
+			if (argi < 0) {
+				for (var i = 0; i < arguments.length; i++) {
+					check(arguments[i]);
+				}
+			} else {
+				check(arguments[argi]);
+			}
+			return o.apply(this, arguments);
+		};
+	}
+	var NP = g.Node && g.Node.prototype;
+	wrapInsert(NP, "appendChild", 0);
+	wrapInsert(NP, "insertBefore", 0);
+	wrapInsert(NP, "replaceChild", 0);
+	wrapInsert(EP, "append", -1);
+	wrapInsert(EP, "prepend", -1);
+	wrapInsert(EP, "before", -1);
+	wrapInsert(EP, "after", -1);
+	wrapInsert(EP, "replaceWith", -1);
+	wrapInsert(EP, "insertAdjacentElement", 1);
+	if (g.DocumentFragment) {
+		wrapInsert(g.DocumentFragment.prototype, "append", -1);
+		wrapInsert(g.DocumentFragment.prototype, "prepend", -1);
+	}
+
+	// document.write of tracker tags.
+	var D = g.Document && g.Document.prototype;
+	var tagRe = /<(script|img|iframe|embed|link)\b[^>]*?\s(?:src|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>/gi;
+	function cleanHTML(s) {
+		s = String(s);
+		var out = "", last = 0, m;
+		tagRe.lastIndex = 0;
+		while ((m = tagRe.exec(s)) !== null) {
+			var u = m[2] != null ? m[2] : m[3] != null ? m[3] : m[4];
+			if (!blocked(u)) {
+				continue;
+			}
+			note("write", m[1].toLowerCase() + " " + u);
+			out += s.slice(last, m.index);
+			last = tagRe.lastIndex;
+			if (m[1].toLowerCase() === "script") {
+				var close = s.slice(last).search(/<\/script\s*>/i);
+				if (close >= 0) {
+					last += close + s.slice(last + close).indexOf(">") + 1;
+				} else {
+					last = s.length;
+				}
+				tagRe.lastIndex = last;
+			}
+		}
+		return out + s.slice(last);
+	}
+	["write", "writeln"].forEach(function (k) {
+		if (D && typeof D[k] === "function") {
+			var o = D[k];
+			D[k] = function () {
+				var a = [];
+				for (var i = 0; i < arguments.length; i++) {
+					a.push(cleanHTML(arguments[i]));
+				}
+				return o.apply(this, a);
+			};
+		}
+	});
+
+	// Backstop for markup set through innerHTML/outerHTML/insertAdjacentHTML:
+	// images and frames start loading when inserted; remove their URL at
+	// once.
+	if (typeof g.MutationObserver === "function" && g.document) {
+		new g.MutationObserver(function (recs) {
+			for (var i = 0; i < recs.length; i++) {
+				var ad = recs[i].addedNodes;
+				for (var j = 0; j < ad.length; j++) {
+					check(ad[j]);
+				}
+			}
+		}).observe(g.document, { childList: true, subtree: true });
+	}
+})();

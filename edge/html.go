@@ -1,0 +1,635 @@
+package edge
+
+import (
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/cookie"
+	"github.com/consentguard/consentguard/wasm/engine"
+	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/rewrite"
+	"github.com/consentguard/consentguard/wasm/snippet"
+	"github.com/tdewolff/minify/v2"
+	mhtml "github.com/tdewolff/minify/v2/html"
+)
+
+func (p *Proxy) filterCookieHeader(h, host string, st consent.State) (string, []cookie.Match) {
+	f := p.eng.Cookies()
+	if f == nil {
+		return h, nil
+	}
+	return f.FilterCookieHeader(h, host, st)
+}
+
+func (p *Proxy) allowSetCookie(line, host string, st consent.State) (bool, string) {
+	f := p.eng.Cookies()
+	if f == nil {
+		return true, ""
+	}
+	m, ok := f.AllowSetCookie(line, host, st)
+	return ok, m.Name + " (" + m.Category.String() + ")"
+}
+
+func expireCookie(name, host string) []string { return cookie.ExpireLines(name, host) }
+
+type cookieMatch = cookie.Match
+
+// errUnsupportedEncoding: the origin sent a Content-Encoding we cannot decode.
+var errUnsupportedEncoding = errors.New("unsupported content-encoding")
+
+// serveHTML streams an HTML response through the rewriter.
+func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Response, host string, st consent.State, source string, rep *Report) {
+	h := w.Header()
+	var body io.Reader = resp.Body
+	enc := strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding")))
+	gz := false
+	switch enc {
+	case "", "identity":
+	case "gzip", "x-gzip":
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			rep.Err = fmt.Errorf("origin gzip: %w", err)
+			p.fail(w, resp, rep, source, false)
+			return
+		}
+		body, gz = zr, true
+	default:
+		rep.Err = fmt.Errorf("%w %q", errUnsupportedEncoding, enc)
+		p.fail(w, resp, rep, source, false)
+		return
+	}
+
+	pg := &page{p: p, st: st, host: host, rep: rep, reportOnly: p.cfg.ReportOnly}
+	pg.pageURL = scheme(r) + "://" + host + r.URL.RequestURI()
+	var inject []byte
+	if !p.cfg.ReportOnly {
+		showBanner := p.cfg.Banner.Enabled && !st.Recorded
+		inj := p.injection(st, showBanner)
+		plan := planCSP(h.Values("Content-Security-Policy"), inj.scriptHash, inj.styleHash)
+		if plan.header != nil {
+			h.Del("Content-Security-Policy")
+			h.Set("Content-Security-Policy", plan.header[0])
+		}
+		inject = inj.render(plan)
+		h.Add("Vary", "Cookie, Sec-GPC, DNT")
+		h.Del("ETag")
+		h.Del("Last-Modified")
+		h.Del("Content-MD5")
+	}
+	h.Del("Content-Length")
+	if gz && !p.cfg.ReportOnly && !acceptsGzip(r.Header) {
+		h.Del("Content-Encoding")
+	}
+	trailers := []string{HeaderTiming, HeaderSummary}
+	if p.cfg.ReportOnly {
+		trailers[1] = HeaderReportOnly
+	}
+	h.Set("Trailer", strings.Join(trailers, ", "))
+
+	// Output chain: rewriter -> [minify buffer] -> [gzip] -> 32 KiB buffer -> lazy header -> w.
+	lw := &lazyWriter{w: w, code: resp.StatusCode}
+	bw := newBufWriter(lw)
+	var sink io.Writer = bw
+	var zw *gzip.Writer
+	if gz && h.Get("Content-Encoding") != "" {
+		zw = gzipOut(bw)
+		sink = zw
+	}
+	var mb *minifyBuffer
+	if p.cfg.Minify && !p.cfg.ReportOnly {
+		mb = &minifyBuffer{out: sink, limit: p.cfg.MaxBodyBytes}
+		sink = mb
+	}
+	var rw io.Writer
+	var rwr *rewrite.Rewriter
+	opt := rewrite.Options{MaxTag: p.cfg.MaxTag, MaxContent: p.cfg.MaxTag, Inject: inject}
+	if p.cfg.ReportOnly {
+		// Report-only: the rewriter only observes; the original bytes are
+		// copied unchanged.
+		rwr = rewrite.New(io.Discard, pg, opt)
+		rw = io.MultiWriter(sink, rwr)
+	} else {
+		rwr = rewrite.New(sink, pg, opt)
+		rw = rwr
+	}
+	rc := http.NewResponseController(w)
+	bp := p.bufs.Get().(*[]byte)
+	defer p.bufs.Put(bp)
+	var spent time.Duration
+	first := true
+	for {
+		n, rerr := body.Read(*bp)
+		if n > 0 && first {
+			first = false
+			// The injection moves a <meta charset> past the first 1024
+			// bytes, where browsers stop looking: put it in the header.
+			if ct := h.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "charset") {
+				if cs := sniffCharset((*bp)[:n]); cs != "" {
+					h.Set("Content-Type", strings.TrimSpace(strings.Split(ct, ";")[0])+"; charset="+cs)
+				}
+			}
+		}
+		if n > 0 {
+			t0 := time.Now()
+			_, werr := rw.Write((*bp)[:n])
+			spent += time.Since(t0)
+			if pg.failed != nil && p.cfg.FailClosed {
+				rep.Err = pg.failed
+				p.abort(w, lw, rep, source)
+				return
+			}
+			if werr != nil {
+				rep.Err = werr
+				p.done(rep, source)
+				return // the visitor went away
+			}
+			if mb == nil {
+				if zw != nil {
+					zw.Flush()
+				}
+				bw.Flush()
+				rc.Flush()
+			}
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			rep.Err = fmt.Errorf("origin body: %w", rerr)
+			p.abort(w, lw, rep, source)
+			return
+		}
+	}
+	t0 := time.Now()
+	if rwr != nil {
+		rwr.Close()
+	}
+	if pg.failed != nil && p.cfg.FailClosed {
+		rep.Err = pg.failed
+		p.abort(w, lw, rep, source)
+		return
+	}
+	if mb != nil {
+		if err := mb.Close(); err != nil {
+			rep.Err = err // the page went out unminified
+		}
+	}
+	spent += time.Since(t0)
+	if zw != nil {
+		zw.Close()
+	}
+	bw.Flush()
+	if pg.failed != nil {
+		rep.Err = pg.failed
+	}
+	rep.Rewrite = spent
+	h.Set(HeaderTiming, fmt.Sprintf("consentguard;dur=%.2f;desc=\"rewrite\"", float64(spent.Microseconds())/1000))
+	if p.cfg.ReportOnly {
+		h.Set(HeaderReportOnly, rep.Summary())
+	} else {
+		h.Set(HeaderSummary, rep.Summary())
+	}
+	lw.ensure()
+	p.done(rep, source)
+}
+
+// fail handles an HTML response that cannot be rewritten (undecodable body)
+// before anything was sent: fail-open streams it unchanged, fail-closed
+// answers 502.
+func (p *Proxy) fail(w http.ResponseWriter, resp *http.Response, rep *Report, source string, _ bool) {
+	p.log.Error("edge: cannot rewrite", "url", rep.URL, "err", rep.Err, "fail_closed", p.cfg.FailClosed)
+	if p.cfg.FailClosed {
+		errorPage(w, http.StatusBadGateway, "The page could not be checked for trackers.")
+		rep.Status = http.StatusBadGateway
+		p.done(rep, source)
+		return
+	}
+	w.Header().Set(HeaderSummary, "error=unrewritten")
+	w.WriteHeader(resp.StatusCode)
+	p.copyBody(w, resp.Body)
+	p.done(rep, source)
+}
+
+// abort ends a response that cannot be completed: a clean 502 when nothing
+// was sent yet, else a reset connection (never a complete-looking page).
+func (p *Proxy) abort(w http.ResponseWriter, lw *lazyWriter, rep *Report, source string) {
+	if !lw.sent {
+		lw.sent = true
+		errorPage(w, http.StatusBadGateway, "The page could not be delivered safely.")
+		rep.Status = http.StatusBadGateway
+		p.done(rep, source)
+		return
+	}
+	p.done(rep, source)
+	panic(http.ErrAbortHandler)
+}
+
+// lazyWriter writes the status line on the first body byte, so an error
+// before then can still become a clean error page.
+type lazyWriter struct {
+	w    http.ResponseWriter
+	code int
+	sent bool
+}
+
+func (l *lazyWriter) ensure() {
+	if !l.sent {
+		l.sent = true
+		l.w.WriteHeader(l.code)
+	}
+}
+
+func (l *lazyWriter) Write(b []byte) (int, error) {
+	l.ensure()
+	return l.w.Write(b)
+}
+
+// minifyBuffer collects the rewritten page for the HTML minifier, which
+// needs the whole input. Past limit it gives up and streams unminified.
+type minifyBuffer struct {
+	out   io.Writer
+	buf   bytes.Buffer
+	limit int64
+	over  bool
+}
+
+var minifier = func() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &mhtml.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true,
+		KeepSpecialComments: true})
+	return m
+}()
+
+func (m *minifyBuffer) Write(b []byte) (int, error) {
+	if m.over {
+		return m.out.Write(b)
+	}
+	m.buf.Write(b)
+	if int64(m.buf.Len()) > m.limit {
+		m.over = true
+		_, err := m.out.Write(m.buf.Bytes())
+		m.buf = bytes.Buffer{}
+		return len(b), err
+	}
+	return len(b), nil
+}
+
+func (m *minifyBuffer) Close() error {
+	if m.over {
+		return nil
+	}
+	src := m.buf.Bytes()
+	var out bytes.Buffer
+	out.Grow(len(src))
+	// minify may modify its input in place: src is not used afterwards.
+	if err := minifier.Minify("text/html", &out, bytes.NewReader(src)); err != nil {
+		_, werr := m.out.Write(src)
+		if werr != nil {
+			return werr
+		}
+		return fmt.Errorf("minify: %w (page sent unminified)", err)
+	}
+	_, err := m.out.Write(out.Bytes())
+	return err
+}
+
+// page is the rewrite.Handler for one response.
+type page struct {
+	p          *Proxy
+	st         consent.State
+	host       string
+	pageURL    string
+	base       *url.URL
+	rep        *Report
+	reportOnly bool
+	failed     error
+}
+
+// remove records a removal and returns the action (Keep in report-only mode).
+func (pg *page) remove(kind, what string, c consent.Category, vendor string) rewrite.Action {
+	pg.rep.Removed[c]++
+	if len(pg.rep.Items) < 200 {
+		pg.rep.Items = append(pg.rep.Items, kind+" "+what+" ("+c.String()+" "+vendor+")")
+	}
+	if pg.reportOnly {
+		return rewrite.Keep
+	}
+	return rewrite.Remove
+}
+
+// resolve makes a URL attribute absolute against the page URL.
+func (pg *page) resolve(v string) string {
+	v = strings.TrimSpace(v)
+	if strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://") {
+		return v
+	}
+	if strings.HasPrefix(v, "//") {
+		return "https:" + v
+	}
+	if pg.base == nil {
+		b, err := url.Parse(pg.pageURL)
+		if err != nil {
+			return ""
+		}
+		pg.base = b
+	}
+	u, err := pg.base.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ""
+	}
+	return u.String()
+}
+
+// decide classifies a resource URL for this page. Requests to the site's
+// own hosts are first party whichever of them the page is on.
+func (pg *page) decide(raw string, t filter.Type) (engine.Decision, bool) {
+	u := pg.resolve(raw)
+	if u == "" {
+		return engine.Decision{}, false
+	}
+	page := pg.pageURL
+	if pg.p.firstParty(u) {
+		page = u
+	}
+	d := pg.p.eng.Decide(u, page, t, pg.st)
+	return d, d.Action == engine.Block && d.Category != consent.Consent && d.Category != consent.Necessary
+}
+
+// firstParty reports whether rawurl's host is one of the site's hosts.
+func (p *Proxy) firstParty(rawurl string) bool {
+	rest := rawurl[strings.Index(rawurl, "//")+2:]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	h := strings.ToLower(rest[:end])
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
+		h = h[:i]
+	}
+	return p.sites[h]
+}
+
+// StartTag implements rewrite.Handler.
+func (pg *page) StartTag(e *rewrite.Element) (a rewrite.Action) {
+	defer func() {
+		if v := recover(); v != nil {
+			// Fail-open at element granularity: keep the element.
+			if pg.failed == nil {
+				pg.failed = fmt.Errorf("rewrite handler: %v", v)
+			}
+			a = rewrite.Keep
+		}
+	}()
+	name := e.Name()
+	if pg.p.testPanic != "" && string(name) == pg.p.testPanic {
+		panic("test panic on <" + pg.p.testPanic + ">")
+	}
+	switch string(name) {
+	case "script":
+		return pg.script(e)
+	case "img":
+		return pg.resource(e, "src", filter.TypeImage, "img")
+	case "iframe", "frame":
+		return pg.resource(e, "src", filter.TypeSubdocument, "iframe")
+	case "embed":
+		return pg.resource(e, "src", filter.TypeObject, "embed")
+	case "object":
+		return pg.resource(e, "data", filter.TypeObject, "object")
+	case "link":
+		return pg.link(e)
+	}
+	return rewrite.Keep
+}
+
+func (pg *page) resource(e *rewrite.Element, attr string, t filter.Type, kind string) rewrite.Action {
+	src, ok := e.AttrDecoded(attr)
+	if !ok || src == "" {
+		return rewrite.Keep
+	}
+	if d, block := pg.decide(src, t); block {
+		return pg.remove(kind, src, d.Category, d.Vendor)
+	}
+	return rewrite.Keep
+}
+
+func (pg *page) link(e *rewrite.Element) rewrite.Action {
+	rel, ok := e.AttrDecoded("rel")
+	if !ok {
+		return rewrite.Keep
+	}
+	t := filter.Type(0)
+	for _, f := range strings.Fields(strings.ToLower(rel)) {
+		switch f {
+		case "preconnect", "dns-prefetch", "prefetch":
+			t = filter.TypeOther
+		case "modulepreload":
+			t = filter.TypeScript
+		case "preload":
+			as, _ := e.AttrDecoded("as")
+			switch strings.ToLower(as) {
+			case "script":
+				t = filter.TypeScript
+			case "image":
+				t = filter.TypeImage
+			case "style":
+				t = filter.TypeStylesheet
+			case "font":
+				t = filter.TypeFont
+			case "fetch":
+				t = filter.TypeXHR
+			case "document", "iframe":
+				t = filter.TypeSubdocument
+			default:
+				t = filter.TypeOther
+			}
+		}
+	}
+	if t == 0 {
+		return rewrite.Keep
+	}
+	return pg.resource(e, "href", t, "link")
+}
+
+// gateCategory reads a CMP gate: type="text/plain" with data-cookieconsent
+// (Cookiebot), data-category (Klaro, Osano, Iubenda and others) or an
+// OneTrust optanon-category-* class. ok is false for a script that is not
+// gated.
+func gateCategory(e *rewrite.Element) (c consent.Category, ok bool) {
+	typ, _ := e.AttrDecoded("type")
+	if !strings.EqualFold(strings.TrimSpace(typ), "text/plain") {
+		return 0, false
+	}
+	for _, attr := range []string{"data-cookieconsent", "data-category", "data-cookiecategory", "data-consent"} {
+		if v, ok := e.AttrDecoded(attr); ok {
+			// Cookiebot allows "statistics, marketing": the strictest wins.
+			c = consent.Necessary
+			for _, f := range strings.Split(v, ",") {
+				if k, err := consent.ParseCategory(f); err == nil && k > c {
+					c = k
+				} else if err != nil {
+					c = consent.Advertising // unknown gate names stay gated
+				}
+			}
+			return c, true
+		}
+	}
+	if class, ok := e.AttrDecoded("class"); ok {
+		c = consent.None
+		for _, f := range strings.Fields(class) {
+			g, found := strings.CutPrefix(strings.ToLower(f), "optanon-category-")
+			if !found {
+				continue
+			}
+			for _, grp := range strings.Split(g, "-") {
+				if set, known := oneTrustGroup(strings.ToUpper(grp)); known {
+					for _, k := range set.List() {
+						if k > c {
+							c = k
+						}
+					}
+				}
+			}
+		}
+		if c != consent.None {
+			return c, true
+		}
+	}
+	return consent.Advertising, true // a text/plain script gated by an unknown CMP
+}
+
+// oneTrustGroup maps OneTrust's default group ids.
+func oneTrustGroup(id string) (consent.Set, bool) {
+	switch id {
+	case "C0001":
+		return consent.SetOf(consent.Necessary), true
+	case "C0002":
+		return consent.SetOf(consent.Analytics), true
+	case "C0003":
+		return consent.SetOf(consent.Functional), true
+	case "C0004":
+		return consent.SetOf(consent.Advertising), true
+	case "C0005":
+		return consent.SetOf(consent.Social), true
+	}
+	return 0, false
+}
+
+// jsType reports whether a script type attribute means JavaScript.
+func jsType(t string, present bool) bool {
+	if !present {
+		return true
+	}
+	switch strings.ToLower(strings.TrimSpace(t)) {
+	case "", "text/javascript", "application/javascript", "module", "text/ecmascript",
+		"application/ecmascript", "application/x-javascript", "text/jscript":
+		return true
+	}
+	return false
+}
+
+func (pg *page) script(e *rewrite.Element) rewrite.Action {
+	if _, gated := gateCategory(e); gated {
+		// Gated by a CMP (type="text/plain"): inert until the CMP activates
+		// it in the page, which it does only after the visitor consents in
+		// it. It stays as it is: the proxy never activates gated scripts
+		// (the CMP owns them), and the runtime guard still blocks a
+		// non-consented tracker host if the CMP activates one.
+		return rewrite.Keep
+	}
+	typ, hasType := e.AttrDecoded("type")
+	if !jsType(typ, hasType) {
+		return rewrite.Keep // JSON-LD, templates, importmaps ...
+	}
+	if src, ok := e.AttrDecoded("src"); ok {
+		if src == "" {
+			return rewrite.Keep
+		}
+		if d, block := pg.decide(src, filter.TypeScript); block {
+			return pg.remove("script", src, d.Category, d.Vendor)
+		}
+		return rewrite.Keep
+	}
+	if pg.p.snippets == nil {
+		return rewrite.Keep
+	}
+	return rewrite.Inspect
+}
+
+// Content implements rewrite.Handler: inline scripts are matched against
+// the snippet signatures.
+func (pg *page) Content(e *rewrite.Element, body []byte) (a rewrite.Action) {
+	defer func() {
+		if v := recover(); v != nil {
+			if pg.failed == nil {
+				pg.failed = fmt.Errorf("rewrite handler: %v", v)
+			}
+			a = rewrite.Keep
+		}
+	}()
+	m, ok := pg.p.snippets.Find(body, pg.notAllowed)
+	if !ok {
+		return rewrite.Keep
+	}
+	return pg.remove("inline-script", m.Signature, m.Category, m.Vendor)
+}
+
+func (pg *page) notAllowed(m snippet.Match) bool { return !pg.st.Allows(m.Category) }
+
+// sniffCharset finds a charset declared in the first 1024 bytes of a page
+// (<meta charset=...> or <meta http-equiv=Content-Type content="...;
+// charset=...">), a simplified form of the HTML prescan. "" when none.
+func sniffCharset(b []byte) string {
+	if len(b) > 1024 {
+		b = b[:1024]
+	}
+	for i := 0; ; {
+		j := indexFold(b[i:], "charset")
+		if j < 0 {
+			return ""
+		}
+		k := i + j + len("charset")
+		for k < len(b) && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\r') {
+			k++
+		}
+		if k < len(b) && b[k] == '=' {
+			k++
+			for k < len(b) && (b[k] == ' ' || b[k] == '"' || b[k] == '\'') {
+				k++
+			}
+			e := k
+			for e < len(b) && (b[e] >= 'a' && b[e] <= 'z' || b[e] >= 'A' && b[e] <= 'Z' || b[e] >= '0' && b[e] <= '9' || b[e] == '-' || b[e] == '_' || b[e] == '.' || b[e] == ':') {
+				e++
+			}
+			if e > k && e-k <= 40 {
+				return strings.ToLower(string(b[k:e]))
+			}
+		}
+		i = k
+	}
+}
+
+func indexFold(b []byte, s string) int {
+	for i := 0; i+len(s) <= len(b); i++ {
+		if (b[i]|0x20) == s[0] && equalFoldASCII(b[i:i+len(s)], s) {
+			return i
+		}
+	}
+	return -1
+}
+
+func equalFoldASCII(b []byte, s string) bool {
+	for i := range len(s) {
+		if b[i]|0x20 != s[i] {
+			return false
+		}
+	}
+	return true
+}

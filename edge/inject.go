@@ -1,0 +1,187 @@
+package edge
+
+import (
+	"strings"
+
+	"github.com/consentguard/consentguard/edge/guard"
+	"github.com/consentguard/consentguard/wasm/catalog"
+	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/cookie"
+)
+
+// injection is what goes at the start of <head> for one consent state.
+type injection struct {
+	script     []byte // inline script body: GPC API, Consent Mode defaults, guard, banner mover
+	scriptHash string // CSP source of script
+	style      []byte // banner style ("" without banner)
+	styleHash  string
+	template   []byte // banner <template> ("" without banner)
+}
+
+type injectKey struct {
+	eff    consent.Set
+	gpc    bool
+	banner bool
+}
+
+// injection returns the (cached) injection for st.
+func (p *Proxy) injection(st consent.State, banner bool) *injection {
+	k := injectKey{eff: st.Effective(), gpc: st.GPC, banner: banner}
+	if v, ok := p.guards.Load(k); ok {
+		return v.(*injection)
+	}
+	inj := p.buildInjection(k)
+	v, _ := p.guards.LoadOrStore(k, inj)
+	return v.(*injection)
+}
+
+// consentMode renders Google Consent Mode v2 defaults for an effective set.
+func consentMode(eff consent.Set) string {
+	g := func(c consent.Category) string {
+		if eff.Has(c) {
+			return "granted"
+		}
+		return "denied"
+	}
+	ads := g(consent.Advertising)
+	return `{"ad_storage":"` + ads + `","ad_user_data":"` + ads + `","ad_personalization":"` + ads +
+		`","analytics_storage":"` + g(consent.Analytics) +
+		`","functionality_storage":"` + g(consent.Functional) +
+		`","personalization_storage":"` + g(consent.Functional) +
+		`","security_storage":"granted"}`
+}
+
+func (p *Proxy) buildInjection(k injectKey) *injection {
+	var b strings.Builder
+	if k.gpc {
+		// The visitor sends Sec-GPC: 1; expose it to the page's scripts
+		// (GPC spec 2.2) in browsers that do not yet.
+		b.WriteString(`try{if(!("globalPrivacyControl" in navigator))Object.defineProperty(Navigator.prototype,"globalPrivacyControl",{get:function(){return true},configurable:true,enumerable:true})}catch(e){}`)
+	}
+	b.WriteString(`(function(){var d=window.dataLayer=window.dataLayer||[];function g(){d.push(arguments)}g("consent","default",`)
+	b.WriteString(consentMode(k.eff))
+	b.WriteString(`)})();`)
+	b.Write(guard.Script(p.guardSpec(k.eff)))
+	inj := &injection{}
+	if k.banner {
+		b.WriteString(bannerMover)
+		inj.style = []byte(bannerCSS)
+		inj.styleHash = guard.Hash(inj.style)
+		inj.template = p.bannerTemplate()
+	}
+	inj.script = []byte(b.String())
+	inj.scriptHash = guard.Hash(inj.script)
+	return inj
+}
+
+// render returns the bytes injected after <head> under a CSP plan.
+func (inj *injection) render(plan cspPlan) []byte {
+	var b []byte
+	if plan.noScript {
+		return nil // no script can run: the rewriter's removals suffice, and no banner can be moved
+	}
+	b = append(b, "<script"...)
+	if plan.scriptNonce != "" {
+		b = append(b, ` nonce="`...)
+		b = append(b, htmlEscape(plan.scriptNonce)...)
+		b = append(b, '"')
+	}
+	b = append(b, '>')
+	b = append(b, inj.script...)
+	b = append(b, "</script>"...)
+	if inj.template != nil {
+		b = append(b, `<template id="cg-banner-tpl">`...)
+		if !plan.noStyle {
+			b = append(b, "<style"...)
+			if plan.styleNonce != "" {
+				b = append(b, ` nonce="`...)
+				b = append(b, htmlEscape(plan.styleNonce)...)
+				b = append(b, '"')
+			}
+			b = append(b, '>')
+			b = append(b, inj.style...)
+			b = append(b, "</style>"...)
+		}
+		b = append(b, inj.template...)
+		b = append(b, "</template>"...)
+	}
+	return b
+}
+
+// guardSpec lists, for the runtime guard, the tracker hosts and cookie names
+// of the categories eff does not allow.
+func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
+	var s guard.Spec
+	blocked := func(c consent.Category) bool {
+		return c != consent.None && !eff.Has(c) && !consent.AlwaysAllowed.Has(c)
+	}
+	seen := map[string]bool{}
+	if db := p.eng.Trackers(); db != nil {
+		for _, id := range db.VendorIDs() {
+			v, _ := db.Vendor(id)
+			for _, e := range v.Entries {
+				if e.Kind == catalog.KindHost && blocked(e.Category) && !p.sites[e.Value] && !seen[e.Value] {
+					seen[e.Value] = true
+					s.BlockHosts = append(s.BlockHosts, e.Value)
+				}
+			}
+		}
+	}
+	if f := p.eng.Cookies(); f != nil && f.DB != nil {
+		f.DB.Rules(func(m cookie.Match) bool {
+			if !blocked(m.Category) || seen["c:"+m.Pattern] {
+				return true
+			}
+			seen["c:"+m.Pattern] = true
+			if i := strings.IndexByte(m.Pattern, '*'); i < 0 {
+				s.BlockCookies = append(s.BlockCookies, m.Pattern)
+			} else if i >= 3 {
+				// "_ga_*" and globs "mp_*_mixpanel": the literal prefix.
+				s.BlockCookiePrefixes = append(s.BlockCookiePrefixes, m.Pattern[:i])
+			}
+			return true
+		})
+	}
+	return s
+}
+
+// htmlEscape escapes text for HTML and writes every non-ASCII character as
+// a numeric reference, so injected text is right whatever the page charset.
+func htmlEscape(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '<':
+			b.WriteString("&lt;")
+		case r == '>':
+			b.WriteString("&gt;")
+		case r == '&':
+			b.WriteString("&amp;")
+		case r == '"':
+			b.WriteString("&quot;")
+		case r == '\'':
+			b.WriteString("&#39;")
+		case r >= 0x80:
+			b.WriteString("&#")
+			b.WriteString(itoa(int(r)))
+			b.WriteByte(';')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	var buf [12]byte
+	i := len(buf)
+	for {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			break
+		}
+	}
+	return string(buf[i:])
+}

@@ -1,0 +1,7 @@
+//go:build js && wasm
+
+package bridge
+
+import "io"
+
+var ioEOF = io.EOF

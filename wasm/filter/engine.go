@@ -1,0 +1,506 @@
+package filter
+
+import (
+	"bytes"
+	"fmt"
+	"sort"
+	"strings"
+	"unsafe"
+)
+
+// List is a named filter list (Adblock Plus syntax).
+type List struct {
+	Name string
+	Data []byte
+}
+
+// Report summarises a compilation.
+type Report struct {
+	Rules   int            // network rules in the engine (after badfilter and de-duplication)
+	Errors  []ParseError   // malformed lines (skipped)
+	Skipped map[string]int // lines not applied, by kind
+}
+
+// Verdict is the outcome of matching one request.
+type Verdict struct {
+	Blocked   bool
+	Rule      *Rule  // the blocking rule that matched, or nil (set also when an exception allowed the request)
+	Exception *Rule  // the "@@" rule that allowed the request, or nil
+	List      string // name of the list of the deciding rule ("" when nothing matched)
+}
+
+// Engine is a compiled set of network rules. It is safe for concurrent use.
+type Engine struct {
+	lists []string
+	rules []Rule // important | block | exception, each grouped by bucket
+	idx   [3]index
+	blob  string   // all pattern text and domains
+	doms  []string // domain= entries (substrings of blob)
+	auxes []ruleAux
+}
+
+const (
+	clsImportant = iota
+	clsBlock
+	clsException
+)
+
+// index maps token hashes to contiguous ranges of Engine.rules.
+type index struct {
+	hashes  []uint32 // bucket token hash
+	starts  []uint32 // bucket b is rules[starts[b]:starts[b+1]]
+	slots   []slot   // open addressing table
+	mask    uint32
+	bits    []uint64 // bitmap of hash&bitMask over all bucket hashes (cheap pre-check)
+	bitMask uint32
+	// rules without a usable token: rules[anyStart:anyEnd]
+	anyStart, anyEnd uint32
+}
+
+// slot is a hash table entry: a token hash and its bucket + 1 (0 = empty).
+type slot struct{ hash, bucket uint32 }
+
+func (ix *index) build() {
+	n := 1
+	for n < len(ix.hashes)+len(ix.hashes)/3+1 {
+		n <<= 1
+	}
+	ix.slots = make([]slot, n)
+	ix.mask = uint32(n - 1)
+	nb := 64
+	for nb < 16*len(ix.hashes) {
+		nb <<= 1
+	}
+	ix.bits = make([]uint64, nb/64)
+	ix.bitMask = uint32(nb - 1)
+	for b, h := range ix.hashes {
+		m := mix(h)
+		ix.bits[(m&ix.bitMask)>>6] |= 1 << (m & 63)
+		i := h & ix.mask
+		for ix.slots[i].bucket != 0 {
+			i = (i + 1) & ix.mask
+		}
+		ix.slots[i] = slot{h, uint32(b + 1)}
+	}
+}
+
+// mix spreads the hash bits for the bitmap (independent of the table slot).
+func mix(h uint32) uint32 { return (h ^ h>>15) * 0x2c1b3c6d >> 7 }
+
+func (ix *index) lookup(h uint32) (uint32, uint32) {
+	if len(ix.slots) == 0 {
+		return 0, 0
+	}
+	m := mix(h)
+	if ix.bits[(m&ix.bitMask)>>6]&(1<<(m&63)) == 0 {
+		return 0, 0
+	}
+	i := h & ix.mask
+	for {
+		s := ix.slots[i]
+		if s.bucket == 0 {
+			return 0, 0
+		}
+		if s.hash == h {
+			return ix.starts[s.bucket-1], ix.starts[s.bucket]
+		}
+		i = (i + 1) & ix.mask
+	}
+}
+
+func (e *Engine) find(cls int, r *Request) *Rule {
+	ix := &e.idx[cls]
+	rules := e.rules
+	for i := ix.anyStart; i < ix.anyEnd; i++ {
+		if rules[i].matches(r) {
+			return &rules[i]
+		}
+	}
+	if len(ix.hashes) == 0 {
+		return nil
+	}
+	for _, h := range r.tokens[:r.ntok] {
+		a, b := ix.lookup(h)
+		for ; a < b; a++ {
+			if rules[a].matches(r) {
+				return &rules[a]
+			}
+		}
+	}
+	if r.tokMore >= 0 {
+		// Tokens beyond the stored ones (very long URLs); duplicates are harmless.
+		for i := r.tokMore; ; {
+			h, next, ok := nextToken(r.lower, i)
+			if !ok {
+				break
+			}
+			a, b := ix.lookup(h)
+			for ; a < b; a++ {
+				if rules[a].matches(r) {
+					return &rules[a]
+				}
+			}
+			i = next
+		}
+	}
+	return nil
+}
+
+// Match decides whether r is blocked. An exception rule overrides a block
+// unless the block is "important". It does not allocate.
+func (e *Engine) Match(r *Request) Verdict {
+	if r == nil || r.host == "" {
+		return Verdict{}
+	}
+	if rule := e.find(clsImportant, r); rule != nil {
+		return Verdict{Blocked: true, Rule: rule, List: e.listName(rule)}
+	}
+	rule := e.find(clsBlock, r)
+	if rule == nil {
+		return Verdict{}
+	}
+	if ex := e.find(clsException, r); ex != nil {
+		return Verdict{Rule: rule, Exception: ex, List: e.listName(ex)}
+	}
+	return Verdict{Blocked: true, Rule: rule, List: e.listName(rule)}
+}
+
+func (e *Engine) listName(r *Rule) string {
+	if int(r.list) < len(e.lists) {
+		return e.lists[r.list]
+	}
+	return ""
+}
+
+// Rules returns the number of rules in the engine.
+func (e *Engine) Rules() int { return len(e.rules) }
+
+// Size returns the approximate memory used by the engine in bytes.
+func (e *Engine) Size() int {
+	n := int(unsafe.Sizeof(*e))
+	n += len(e.rules) * int(unsafe.Sizeof(Rule{}))
+	n += len(e.blob)
+	n += len(e.doms) * int(unsafe.Sizeof(""))
+	n += len(e.auxes) * int(unsafe.Sizeof(ruleAux{}))
+	for _, a := range e.auxes {
+		if a.re != nil {
+			n += 512 + 64*len(a.re.String()) // rough size of a compiled program
+		}
+	}
+	for _, l := range e.lists {
+		n += len(l) + 16
+	}
+	for i := range e.idx {
+		ix := &e.idx[i]
+		n += 4*(len(ix.hashes)+len(ix.starts)) + 8*len(ix.slots) + 8*len(ix.bits)
+	}
+	return n
+}
+
+// Compile parses lists and builds an engine. Malformed lines are reported
+// in Report.Errors and skipped; lines that are not applied are counted in
+// Report.Skipped. Rules cancelled by "badfilter" are removed and identical
+// rules are kept once.
+func Compile(lists ...List) (*Engine, *Report) {
+	rep := &Report{Skipped: map[string]int{}}
+	e := &Engine{}
+	var parsed []Rule
+	for li, l := range lists {
+		e.lists = append(e.lists, l.Name)
+		data := l.Data
+		lineNo := 0
+		for len(data) > 0 {
+			lineNo++
+			var line []byte
+			if i := bytes.IndexByte(data, '\n'); i >= 0 {
+				line, data = data[:i], data[i+1:]
+			} else {
+				line, data = data, nil
+			}
+			var r Rule
+			var err error
+			if len(line) > MaxLineLength {
+				err = errTooLong(len(line))
+			} else {
+				err = r.parse(string(line))
+			}
+			if err != nil {
+				if k, ok := SkipKind(err); ok {
+					if k != "empty" {
+						rep.Skipped[k]++
+					}
+					continue
+				}
+				text := string(line)
+				if len(text) > 200 {
+					text = strings.ToValidUTF8(text[:200], "?") + "..."
+				} else {
+					text = strings.ToValidUTF8(text, "?")
+				}
+				rep.Errors = append(rep.Errors, ParseError{List: l.Name, Line: lineNo, Text: text, Err: err})
+				continue
+			}
+			r.list = uint16(li)
+			if r.flags&fRedirected != 0 {
+				rep.Skipped["redirect-applied-as-block"]++
+				r.flags &^= fRedirected
+			}
+			parsed = append(parsed, r)
+		}
+	}
+	parsed = applyBadfilter(parsed, rep)
+	e.build(parsed)
+	rep.Rules = len(e.rules)
+	return e, rep
+}
+
+func errTooLong(n int) error {
+	return fmt.Errorf("line too long (%d bytes, limit %d)", n, MaxLineLength)
+}
+
+// applyBadfilter drops $badfilter rules and the rules they cancel, and
+// removes duplicates (the first occurrence is kept).
+func applyBadfilter(rules []Rule, rep *Report) []Rule {
+	bad := map[string]bool{}
+	for i := range rules {
+		if rules[i].flags&fBadfilter != 0 {
+			r := rules[i]
+			r.flags &^= fBadfilter
+			bad[r.String()] = true
+		}
+	}
+	seen := make(map[string]bool, len(rules))
+	out := rules[:0]
+	for i := range rules {
+		r := &rules[i]
+		if r.flags&fBadfilter != 0 {
+			rep.Skipped["badfilter"]++
+			continue
+		}
+		s := r.String()
+		if bad[s] {
+			rep.Skipped["badfiltered"]++
+			continue
+		}
+		if seen[s] {
+			rep.Skipped["duplicate"]++
+			continue
+		}
+		seen[s] = true
+		out = append(out, *r)
+	}
+	return out
+}
+
+// Tokens that occur in most URLs make poor index keys.
+var commonTokens = map[string]int{
+	"http": 1 << 20, "https": 1 << 20, "www": 1 << 18, "com": 1 << 18, "net": 1 << 16, "org": 1 << 16,
+	"js": 1 << 16, "html": 1 << 14, "php": 1 << 14, "png": 1 << 14, "jpg": 1 << 14, "gif": 1 << 14,
+	"css": 1 << 14, "cdn": 1 << 14, "static": 1 << 14, "api": 1 << 13, "img": 1 << 13, "images": 1 << 13,
+	"assets": 1 << 13, "min": 1 << 13, "json": 1 << 13, "co": 1 << 13, "uk": 1 << 13, "de": 1 << 13,
+	"v1": 1 << 12, "id": 1 << 12, "en": 1 << 12, "jpeg": 1 << 12, "svg": 1 << 12, "webp": 1 << 12,
+	"woff": 1 << 12, "woff2": 1 << 12, "content": 1 << 12, "media": 1 << 12, "ver": 1 << 12,
+}
+
+// ruleTokens appends the hashes of the complete tokens of a rule pattern:
+// runs of [a-z0-9%] of length >= 2 that are bounded on both sides by a
+// literal non-token character, '^' or an anchor (so the run appears as a
+// whole token in every matching URL).
+func ruleTokens(r *Rule, dst []uint32, words []string) ([]uint32, []string) {
+	p := r.pattern
+	if r.flags&fRegex != 0 {
+		// complete tokens inside the required literal of the regex
+		if r.aux == nil || r.aux.lit == "" {
+			return dst, words
+		}
+		p = r.aux.lit
+		for i := 0; i < len(p); {
+			if !tokenChar[p[i]] {
+				i++
+				continue
+			}
+			start := i
+			for i < len(p) && tokenChar[p[i]] {
+				i++
+			}
+			if i-start >= 2 && start > 0 && i < len(p) {
+				dst = append(dst, hashToken(p[start:i]))
+				words = append(words, p[start:i])
+			}
+		}
+		return dst, words
+	}
+	for i := 0; i < len(p); {
+		if !tokenChar[p[i]] {
+			i++
+			continue
+		}
+		start := i
+		for i < len(p) && tokenChar[p[i]] {
+			i++
+		}
+		if i-start < 2 {
+			continue
+		}
+		leftOK := start > 0 && p[start-1] != '*' || start == 0 && r.flags&(fLeftAnchor|fHostAnchor) != 0
+		rightOK := i < len(p) && p[i] != '*' || i == len(p) && (r.flags&fRightAnchor != 0 || r.flags&fHostOnly != 0)
+		if leftOK && rightOK {
+			dst = append(dst, hashToken(p[start:i]))
+			words = append(words, p[start:i])
+		}
+	}
+	return dst, words
+}
+
+type pending struct {
+	cls  int
+	tok  uint32
+	hasT bool
+	r    Rule
+}
+
+func ruleClass(r *Rule) int {
+	switch {
+	case r.flags&fException != 0:
+		return clsException
+	case r.flags&fImportant != 0:
+		return clsImportant
+	}
+	return clsBlock
+}
+
+// build chooses the rarest token of each rule, groups rules by class and
+// token, and packs patterns and domains into one string.
+func (e *Engine) build(rules []Rule) {
+	freq := map[uint32]int{}
+	var toks []uint32
+	var words []string
+	for i := range rules {
+		toks, words = ruleTokens(&rules[i], toks[:0], words[:0])
+		for _, h := range toks {
+			freq[h]++
+		}
+	}
+	ps := make([]pending, len(rules))
+	for i := range rules {
+		r := &rules[i]
+		toks, words = ruleTokens(r, toks[:0], words[:0])
+		best, bestCost := uint32(0), -1
+		second, secondCost := uint32(0), -1
+		for j, h := range toks {
+			c := freq[h] + commonTokens[words[j]]
+			if bestCost < 0 || c < bestCost {
+				second, secondCost = best, bestCost
+				best, bestCost = h, c
+			} else if h != best && (secondCost < 0 || c < secondCost) {
+				second, secondCost = h, c
+			}
+		}
+		if secondCost >= 0 && second != best {
+			r.bloom = uint16(second & 255)
+		} else {
+			r.bloom = noBloom
+		}
+		ps[i] = pending{cls: ruleClass(r), tok: best, hasT: bestCost >= 0, r: *r}
+	}
+	order := make([]int32, len(ps))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	sort.SliceStable(order, func(i, j int) bool {
+		a, b := &ps[order[i]], &ps[order[j]]
+		if a.cls != b.cls {
+			return a.cls < b.cls
+		}
+		if a.hasT != b.hasT {
+			return !a.hasT
+		}
+		return a.tok < b.tok
+	})
+	sorted := make([]pending, len(ps))
+	for i, k := range order {
+		sorted[i] = ps[k]
+	}
+	ps = sorted
+	// pack strings
+	var blob strings.Builder
+	offs := map[string]int{}
+	intern := func(s string) (int, int) {
+		if o, ok := offs[s]; ok {
+			return o, len(s)
+		}
+		o := blob.Len()
+		blob.WriteString(s)
+		offs[s] = o
+		return o, len(s)
+	}
+	type span struct{ off, n int }
+	patSpans := make([]span, len(ps))
+	var domSpans []span
+	type auxRef struct{ inc, incN, exc, excN, re, reN int }
+	var auxRefs []auxRef
+	auxOf := make([]int, len(ps))
+	for i := range ps {
+		r := &ps[i].r
+		o, n := intern(r.pattern)
+		patSpans[i] = span{o, n}
+		auxOf[i] = -1
+		if a := r.aux; a != nil {
+			ar := auxRef{inc: len(domSpans), incN: len(a.include)}
+			for _, d := range a.include {
+				o, n := intern(d)
+				domSpans = append(domSpans, span{o, n})
+			}
+			ar.exc, ar.excN = len(domSpans), len(a.exclude)
+			for _, d := range a.exclude {
+				o, n := intern(d)
+				domSpans = append(domSpans, span{o, n})
+			}
+			auxOf[i] = len(auxRefs)
+			auxRefs = append(auxRefs, ar)
+		}
+	}
+	e.blob = blob.String()
+	e.doms = make([]string, len(domSpans))
+	for i, s := range domSpans {
+		e.doms[i] = e.blob[s.off : s.off+s.n]
+	}
+	e.auxes = make([]ruleAux, len(auxRefs))
+	e.rules = make([]Rule, len(ps))
+	for i := range ps {
+		r := ps[i].r
+		r.pattern = e.blob[patSpans[i].off : patSpans[i].off+patSpans[i].n]
+		if k := auxOf[i]; k >= 0 {
+			ar := auxRefs[k]
+			a := &e.auxes[k]
+			a.include = e.doms[ar.inc : ar.inc+ar.incN : ar.inc+ar.incN]
+			a.exclude = e.doms[ar.exc : ar.exc+ar.excN : ar.exc+ar.excN]
+			a.re, a.lit = r.aux.re, r.aux.lit
+			r.aux = a
+		}
+		e.rules[i] = r
+	}
+	// indexes
+	for i := range e.idx {
+		e.idx[i] = index{}
+	}
+	for i := 0; i < len(ps); {
+		cls := ps[i].cls
+		ix := &e.idx[cls]
+		ix.anyStart = uint32(i)
+		for i < len(ps) && ps[i].cls == cls && !ps[i].hasT {
+			i++
+		}
+		ix.anyEnd = uint32(i)
+		for i < len(ps) && ps[i].cls == cls {
+			h := ps[i].tok
+			ix.hashes = append(ix.hashes, h)
+			ix.starts = append(ix.starts, uint32(i))
+			for i < len(ps) && ps[i].cls == cls && ps[i].tok == h {
+				i++
+			}
+		}
+		ix.starts = append(ix.starts, uint32(i))
+		ix.build()
+	}
+}

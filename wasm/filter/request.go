@@ -1,0 +1,288 @@
+package filter
+
+import (
+	"errors"
+	"strings"
+	"unsafe"
+
+	"github.com/consentguard/consentguard/wasm/site"
+)
+
+// maxTokens is the number of URL token hashes kept in a Request; longer URLs
+// are tokenized on the fly during matching.
+const maxTokens = 96
+
+// Errors returned by Request.Reset.
+var (
+	ErrScheme = errors.New("filter: URL scheme is not http, https, ws or wss")
+	ErrNoHost = errors.New("filter: URL has no host")
+)
+
+// Request is a pre-parsed network request. Reuse one Request with Reset to
+// match many URLs without allocating. The strings returned by its methods
+// may share memory with the Request and are valid until the next Reset.
+type Request struct {
+	url, lower         string
+	host, domain       string
+	srcHost, srcDomain string
+	srcEntity          string // source host without its public suffix
+	hostStart, hostEnd int    // host offsets in lower (for "||")
+	typ                Type
+	third              bool
+	ntok               int
+	tokMore            int // offset in lower where stored tokens stop, or -1
+	tokens             [maxTokens]uint32
+	bloom              [4]uint64 // bit h&255 set for every token hash h of the URL
+	buf, sbuf          []byte
+	srcURL             string // source URL the src* fields were computed from
+	hostCache          []byte // host whose domain length is lastDomLen
+	lastDomLen         int
+}
+
+func (r *Request) lastHost() string {
+	return unsafe.String(unsafe.SliceData(r.hostCache), len(r.hostCache))
+}
+
+// fastHost returns the host of lower-case URL s whose authority starts at n,
+// or "" when the authority needs the full parser (user info, IPv6, non-ASCII,
+// trailing dot, odd characters).
+func fastHost(s string, n int) string {
+	i := n
+	for ; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
+			continue
+		}
+		if c == '/' || c == '?' || c == '#' || c == ':' {
+			break
+		}
+		return ""
+	}
+	if i == n || s[i-1] == '.' {
+		return ""
+	}
+	return s[n:i]
+}
+
+// NewRequest returns a Request for url loaded from a page (or frame) at
+// sourceURL ("" when there is none) with type t.
+func NewRequest(url, sourceURL string, t Type) (*Request, error) {
+	r := new(Request)
+	if err := r.Reset(url, sourceURL, t); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Reset re-initialises r for a new request. It does not allocate for ASCII
+// URLs once r's buffers have grown to the URL length. It returns ErrScheme
+// for URLs that are not http(s) or ws(s) and ErrNoHost when no host is found.
+func (r *Request) Reset(url, sourceURL string, t Type) error {
+	r.url = url
+	r.typ = t
+	r.ntok = 0
+	r.tokMore = -1
+	r.lower, r.buf = lowerInto(r.buf, url)
+	n := schemeLen(r.lower)
+	if n == 0 {
+		r.host, r.domain = "", ""
+		return ErrScheme
+	}
+	r.host = fastHost(r.lower, n)
+	if r.host == "" {
+		r.host = site.Host(r.lower)
+	}
+	if r.host == "" {
+		r.domain = ""
+		return ErrNoHost
+	}
+	if r.host == r.lastHost() {
+		r.domain = r.host[len(r.host)-r.lastDomLen:]
+	} else {
+		r.domain = site.Domain(r.host)
+		r.hostCache = append(r.hostCache[:0], r.host...)
+		r.lastDomLen = len(r.domain)
+	}
+	r.hostStart, r.hostEnd = n, n
+	auth := r.lower[n:]
+	if i := strings.IndexAny(auth, "/?#\\"); i >= 0 {
+		auth = auth[:i]
+	}
+	if i := strings.Index(auth, r.host); i >= 0 {
+		r.hostStart = n + i
+		r.hostEnd = r.hostStart + len(r.host)
+	}
+	if sourceURL == r.srcURL && sourceURL != "" {
+		// same page as the previous request: keep the parsed source
+	} else if r.srcURL = ""; sourceURL != "" {
+		r.srcHost, r.srcDomain, r.srcEntity = "", "", ""
+		var s string
+		s, r.sbuf = lowerInto(r.sbuf, sourceURL)
+		r.srcHost = site.Host(s)
+		if r.srcHost != "" {
+			r.srcDomain = site.Domain(r.srcHost)
+			if i := strings.IndexByte(r.srcDomain, '.'); i >= 0 && !site.IsIP(r.srcHost) {
+				suffix := len(r.srcDomain) - i // includes the dot
+				r.srcEntity = r.srcHost[:len(r.srcHost)-suffix]
+			}
+		}
+		r.srcURL = sourceURL
+	} else {
+		r.srcHost, r.srcDomain, r.srcEntity = "", "", ""
+	}
+	r.third = t != TypeDocument && r.srcHost != "" && r.domain != r.srcDomain
+	r.tokenize()
+	return nil
+}
+
+// schemeLen returns the length of "http://", "https://", "ws://" or "wss://"
+// at the start of lower-case s, or 0.
+func schemeLen(s string) int {
+	switch {
+	case strings.HasPrefix(s, "https://"):
+		return 8
+	case strings.HasPrefix(s, "http://"):
+		return 7
+	case strings.HasPrefix(s, "wss://"):
+		return 6
+	case strings.HasPrefix(s, "ws://"):
+		return 5
+	}
+	return 0
+}
+
+// lowerInto returns s with ASCII letters lower-cased, reusing buf when a copy
+// is needed.
+func lowerInto(buf []byte, s string) (string, []byte) {
+	i := 0
+	for ; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			break
+		}
+	}
+	if i == len(s) {
+		return s, buf
+	}
+	buf = append(buf[:0], s...)
+	for ; i < len(buf); i++ {
+		if c := buf[i]; c >= 'A' && c <= 'Z' {
+			buf[i] = c + 32
+		}
+	}
+	return unsafe.String(unsafe.SliceData(buf), len(buf)), buf
+}
+
+// isTokenChar reports whether c belongs to a token (a run of [a-z0-9%]).
+var tokenChar = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := 'A'; c <= 'Z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['%'] = true
+	return
+}()
+
+const (
+	hashSeed = 2166136261
+	hashMul  = 16777619
+)
+
+// hashToken is FNV-1a over lower-cased s.
+func hashToken(s string) uint32 {
+	h := uint32(hashSeed)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 32
+		}
+		h = (h ^ uint32(c)) * hashMul
+	}
+	return h
+}
+
+// nextToken returns the hash of the next token of length >= 2 in s starting
+// at i, and the offset after it; ok is false at the end.
+func nextToken(s string, i int) (h uint32, next int, ok bool) {
+	for i < len(s) {
+		for i < len(s) && !tokenChar[s[i]] {
+			i++
+		}
+		start := i
+		h = hashSeed
+		for i < len(s) && tokenChar[s[i]] {
+			c := s[i]
+			if c >= 'A' && c <= 'Z' {
+				c += 32
+			}
+			h = (h ^ uint32(c)) * hashMul
+			i++
+		}
+		if i-start >= 2 {
+			return h, i, true
+		}
+	}
+	return 0, i, false
+}
+
+func (r *Request) tokenize() {
+	s := r.lower
+	var seen uint64
+	r.bloom = [4]uint64{}
+	i := 0
+	for {
+		h, next, ok := nextToken(s, i)
+		if !ok {
+			return
+		}
+		r.bloom[(h>>6)&3] |= 1 << (h & 63)
+		bit := uint64(1) << (h & 63)
+		dup := false
+		if seen&bit != 0 {
+			for _, t := range r.tokens[:r.ntok] {
+				if t == h {
+					dup = true
+					break
+				}
+			}
+		}
+		if !dup {
+			if r.ntok == maxTokens {
+				if r.tokMore < 0 {
+					r.tokMore = i
+				}
+				i = next
+				continue // keep filling the bloom filter
+			}
+			seen |= bit
+			r.tokens[r.ntok] = h
+			r.ntok++
+		}
+		i = next
+	}
+}
+
+// URL returns the request URL as given.
+func (r *Request) URL() string { return r.url }
+
+// Host returns the lower-case host of the URL (IDNs in punycode).
+func (r *Request) Host() string { return r.host }
+
+// Domain returns the registrable domain (eTLD+1) of Host.
+func (r *Request) Domain() string { return r.domain }
+
+// SourceHost returns the host of the source (page or frame) URL, or "".
+func (r *Request) SourceHost() string { return r.srcHost }
+
+// SourceDomain returns the registrable domain of SourceHost, or "".
+func (r *Request) SourceDomain() string { return r.srcDomain }
+
+// ThirdParty reports whether the request crosses registrable domains.
+func (r *Request) ThirdParty() bool { return r.third }
+
+// Type returns the request type.
+func (r *Request) Type() Type { return r.typ }
