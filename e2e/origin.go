@@ -63,23 +63,23 @@ fbq('track', 'PageView');
 <p id="text">` + pageText + `</p>
 <noscript><img height="1" width="1" style="display:none" src="https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1"></noscript>
 <img src="https://www.facebook.com/tr?id=1234567890&ev=PageView" width="1" height="1" alt="">
-<script>
-// Added later by the page's own code: the guard must stop it.
-setTimeout(function () {
-  var s = document.createElement('script');
-  s.src = 'https://static.hotjar.com/c/hotjar-42.js?sv=6';
-  document.head.appendChild(s);
-  window.__lateInjected = true;
-}, 50);
-</script>
 <pre id="pre">  keep   this
 	exactly </pre>
 </body>
 </html>
 `
 
-// appJS is the site's own script: it sets a first-party cookie.
-const appJS = `document.cookie = "lang=de; path=/"; window.__appLoaded = true;`
+// appJS is the site's own (bundled, first-party) script: it sets a
+// first-party cookie and, later, adds a tracker script the HTML rewriter
+// cannot see. The guard must stop that one.
+const appJS = `document.cookie = "shop_theme=dark; path=/; max-age=3600";
+window.__appLoaded = true;
+setTimeout(function () {
+  var s = document.createElement("script");
+  s.src = "https://static.hotjar.com/c/hotjar-42.js?sv=6";
+  document.head.appendChild(s);
+  window.__lateInjected = true;
+}, 50);`
 
 // OriginRequest is one request the origin received.
 type OriginRequest struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"strings"
@@ -193,20 +194,23 @@ func (c *Config) decode(name string, data []byte) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			fe.Field, fe.Msg, fe.Line = f, "unknown field", keyLine(data, f)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			fe.Line, fe.Msg = lineAt(data, int64(len(data))), "unexpected end of the JSON"
 		default:
-			// Errors from Duration.UnmarshalText and the like do not say
-			// which field; find the first bad duration ourselves.
-			fe.Field = "timeout"
-			for _, k := range []string{"timeout", "header_timeout"} {
-				var probe map[string]json.RawMessage
-				if json.Unmarshal(data, &probe) == nil {
+			// Errors from Duration.UnmarshalText do not say which field:
+			// find the bad duration.
+			var probe map[string]json.RawMessage
+			if json.Unmarshal(data, &probe) == nil {
+				for _, k := range []string{"timeout", "header_timeout"} {
+					raw, ok := probe[k]
+					if !ok {
+						continue
+					}
+					var s string
 					var d Duration
-					if raw, ok := probe[k]; ok {
-						var s string
-						if json.Unmarshal(raw, &s) != nil || d.UnmarshalText([]byte(s)) != nil {
-							fe.Field, fe.Line = k, keyLine(data, k)
-							break
-						}
+					if json.Unmarshal(raw, &s) != nil || d.UnmarshalText([]byte(s)) != nil {
+						fe.Field, fe.Line = k, keyLine(data, k)
+						break
 					}
 				}
 			}
@@ -288,8 +292,16 @@ func (c *Config) Normalize() error {
 		return &FieldError{Field: "sites", Msg: "at least one host is required"}
 	}
 	c.Sites = sites
-	if _, err := consent.ParseSet(c.Defaults); err != nil {
+	set, err := consent.ParseSet(c.Defaults)
+	if err != nil {
 		return &FieldError{Field: "defaults", Msg: err.Error()}
+	}
+	c.Defaults = set.String()
+	if len(c.Exclude) == 0 {
+		c.Exclude = nil
+	}
+	if len(c.Lists) == 0 {
+		c.Lists = nil
 	}
 	for _, p := range c.Exclude {
 		if !strings.HasPrefix(p, "/") {

@@ -306,7 +306,6 @@ func (p *Proxy) state(r *http.Request, host string) (consent.State, string) {
 
 // proxy forwards r to the origin and streams the response back.
 func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
-	start := time.Now()
 	st, source := p.state(r, host)
 	rep := Report{Method: r.Method, URL: scheme(r) + "://" + r.Host + r.URL.RequestURI(), Removed: map[consent.Category]int{}, ReportOnly: p.cfg.ReportOnly}
 	if r.ContentLength > p.cfg.MaxBodyBytes {
@@ -356,6 +355,13 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 		h[k] = vs
 	}
 	stripHopByHop(h)
+	// A redirect to the origin's own address goes back to the visitor's host.
+	if loc := h.Get("Location"); loc != "" {
+		if u, err := url.Parse(loc); err == nil && u.Host != "" && strings.EqualFold(u.Host, p.origin.Host) {
+			u.Scheme, u.Host = scheme(r), r.Host
+			h.Set("Location", u.String())
+		}
+	}
 	rep.Status = resp.StatusCode
 	rep.Cookies += len(removedCookies)
 	for _, m := range removedCookies {
@@ -384,7 +390,6 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 		}
 	}
 	if !html {
-		rep.Rewrite = time.Since(start) - time.Since(start) // zero: nothing rewritten
 		if len(removedCookies) > 0 || rep.Cookies > 0 {
 			p.setSummary(h, &rep)
 		}
@@ -443,8 +448,6 @@ func (p *Proxy) outbound(ctx context.Context, r *http.Request, host string, st c
 	} else {
 		out.Header.Set("Accept-Encoding", "identity")
 	}
-	// Conditional requests would let a cached copy rewritten for another
-	// consent state be reused: HTML is re-fetched.
 	if ip, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		if prior := out.Header.Get("X-Forwarded-For"); prior != "" {
 			ip = prior + ", " + ip
@@ -526,11 +529,11 @@ func (p *Proxy) setSummary(h http.Header, rep *Report) {
 }
 
 func (p *Proxy) done(rep *Report, source string) {
-	if rep.HTML || rep.Cookies > 0 || rep.Err != nil {
-		lvl := slog.LevelInfo
-		if rep.Err != nil {
-			lvl = slog.LevelError
-		}
+	lvl := slog.LevelInfo
+	if rep.Err != nil {
+		lvl = slog.LevelError
+	}
+	if (rep.HTML || rep.Cookies > 0 || rep.Err != nil) && p.log.Enabled(context.Background(), lvl) {
 		p.log.Log(context.Background(), lvl, "edge", "url", rep.URL, "status", rep.Status, "consent", source,
 			"report_only", rep.ReportOnly, "summary", rep.Summary(), "removed", strings.Join(rep.Items, "; "),
 			"rewrite_ms", float64(rep.Rewrite.Microseconds())/1000, "err", rep.Err)
@@ -554,7 +557,7 @@ func errorPage(w http.ResponseWriter, code int, msg string) {
 		code, http.StatusText(code), code, http.StatusText(code), htmlEscape(msg))
 }
 
-// bufWriter returns a 32 KiB buffered writer over w (unbuffered small
+// newBufWriter returns a 32 KiB buffered writer over w (unbuffered small
 // writes are slow in the Worker).
 func newBufWriter(w io.Writer) *bufio.Writer { return bufio.NewWriterSize(w, 32<<10) }
 

@@ -779,3 +779,79 @@ func testLogOut() io.Writer {
 	}
 	return io.Discard
 }
+
+func timeNow() time.Time { return time.Now() }
+
+func TestLimits(t *testing.T) {
+	slow := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			select {
+			case <-time.After(5 * time.Second):
+			case <-r.Context().Done():
+			}
+		}
+		io.Copy(io.Discard, r.Body)
+		io.WriteString(w, "ok")
+	})
+	r := newRig(t, slow, func(c *Config) { c.HeaderTimeout = Duration(150 * time.Millisecond); c.MaxBodyBytes = 1000 })
+	if resp, _ := r.get("/slow"); resp.StatusCode != http.StatusBadGateway || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("header timeout: %d", resp.StatusCode)
+	}
+	if resp, _ := r.do("POST", "/form", strings.NewReader(strings.Repeat("x", 2000))); resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("body limit with Content-Length: %d", resp.StatusCode)
+	}
+	if resp, _ := r.do("POST", "/form", io.MultiReader(strings.NewReader(strings.Repeat("x", 2000)))); resp.StatusCode != http.StatusRequestEntityTooLarge && resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("chunked body over the limit: %d", resp.StatusCode)
+	}
+	if resp, body := r.do("POST", "/form", strings.NewReader("small")); resp.StatusCode != 200 || string(body) != "ok" {
+		t.Errorf("small body: %d %q", resp.StatusCode, body)
+	}
+	if resp, _ := r.get("/", "X-Big: "+strings.Repeat("a", DefaultMaxHeaderBytes)); resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("big headers: %d", resp.StatusCode)
+	}
+}
+
+// TestUndecodable: an HTML body in an encoding the proxy cannot decode (br)
+// is streamed untouched (fail-open) or refused (fail-closed).
+func TestUndecodable(t *testing.T) {
+	body := "\x1b\x05\x00\xf8brotli-bytes"
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Header().Set("Content-Encoding", "br")
+		io.WriteString(w, body)
+	})
+	r := newRig(t, origin, nil)
+	resp, got := r.get("/", "Accept-Encoding: br")
+	if resp.StatusCode != 200 || string(got) != body || resp.Header.Get(HeaderSummary) != "error=unrewritten" {
+		t.Errorf("fail-open: %d %q %q", resp.StatusCode, got, resp.Header.Get(HeaderSummary))
+	}
+	r = newRig(t, origin, func(c *Config) { c.FailClosed = true })
+	if resp, _ := r.get("/", "Accept-Encoding: br"); resp.StatusCode != http.StatusBadGateway {
+		t.Errorf("fail-closed: %d", resp.StatusCode)
+	}
+}
+
+func TestBaseHref(t *testing.T) {
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, `<html><head><base href="https://www.google-analytics.com/"></head><body><img src="collect?v=1"><img src="/logo.png"></body></html>`)
+	})
+	r := newRig(t, origin, nil)
+	_, body := r.get("/")
+	if bytes.Contains(body, []byte(`collect?v=1`)) || bytes.Contains(body, []byte(`/logo.png`)) {
+		t.Errorf("relative URLs not resolved against <base>: %s", body)
+	}
+}
+
+func TestRedirectToOrigin(t *testing.T) {
+	var self string
+	origin := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, self+"/new?x=1", http.StatusFound)
+	})
+	r := newRig(t, origin, nil)
+	self = r.origin.URL
+	resp, _ := r.get("/old")
+	if loc := resp.Header.Get("Location"); loc != "http://harbor.example/new?x=1" {
+		t.Errorf("Location %q", loc)
+	}
+}

@@ -57,13 +57,13 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		zr, err := gzip.NewReader(resp.Body)
 		if err != nil {
 			rep.Err = fmt.Errorf("origin gzip: %w", err)
-			p.fail(w, resp, rep, source, false)
+			p.fail(w, resp, rep, source)
 			return
 		}
 		body, gz = zr, true
 	default:
 		rep.Err = fmt.Errorf("%w %q", errUnsupportedEncoding, enc)
-		p.fail(w, resp, rep, source, false)
+		p.fail(w, resp, rep, source)
 		return
 	}
 
@@ -85,7 +85,7 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		h.Del("Content-MD5")
 	}
 	h.Del("Content-Length")
-	if gz && !p.cfg.ReportOnly && !acceptsGzip(r.Header) {
+	if gz && !acceptsGzip(r.Header) {
 		h.Del("Content-Encoding")
 	}
 	trailers := []string{HeaderTiming, HeaderSummary}
@@ -96,6 +96,9 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 
 	// Output chain: rewriter -> [minify buffer] -> [gzip] -> 32 KiB buffer -> lazy header -> w.
 	lw := &lazyWriter{w: w, code: resp.StatusCode}
+	if p.cfg.FailClosed {
+		lw.failed = func() bool { return pg.failed != nil }
+	}
 	bw := newBufWriter(lw)
 	var sink io.Writer = bw
 	var zw *gzip.Writer
@@ -204,7 +207,7 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 // fail handles an HTML response that cannot be rewritten (undecodable body)
 // before anything was sent: fail-open streams it unchanged, fail-closed
 // answers 502.
-func (p *Proxy) fail(w http.ResponseWriter, resp *http.Response, rep *Report, source string, _ bool) {
+func (p *Proxy) fail(w http.ResponseWriter, resp *http.Response, rep *Report, source string) {
 	p.log.Error("edge: cannot rewrite", "url", rep.URL, "err", rep.Err, "fail_closed", p.cfg.FailClosed)
 	if p.cfg.FailClosed {
 		errorPage(w, http.StatusBadGateway, "The page could not be checked for trackers.")
@@ -235,10 +238,13 @@ func (p *Proxy) abort(w http.ResponseWriter, lw *lazyWriter, rep *Report, source
 // lazyWriter writes the status line on the first body byte, so an error
 // before then can still become a clean error page.
 type lazyWriter struct {
-	w    http.ResponseWriter
-	code int
-	sent bool
+	w      http.ResponseWriter
+	code   int
+	sent   bool
+	failed func() bool // fail-closed: refuse the first byte after a handler error
 }
+
+var errFailClosed = errors.New("rewrite failed (fail-closed)")
 
 func (l *lazyWriter) ensure() {
 	if !l.sent {
@@ -248,6 +254,9 @@ func (l *lazyWriter) ensure() {
 }
 
 func (l *lazyWriter) Write(b []byte) (int, error) {
+	if !l.sent && l.failed != nil && l.failed() {
+		return 0, errFailClosed
+	}
 	l.ensure()
 	return l.w.Write(b)
 }
@@ -307,7 +316,8 @@ type page struct {
 	st         consent.State
 	host       string
 	pageURL    string
-	base       *url.URL
+	base       *url.URL // the page URL or <base href>, parsed on first use
+	baseSet    bool
 	rep        *Report
 	reportOnly bool
 	failed     error
@@ -331,7 +341,7 @@ func (pg *page) resolve(v string) string {
 	if strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://") {
 		return v
 	}
-	if strings.HasPrefix(v, "//") {
+	if strings.HasPrefix(v, "//") && pg.base == nil {
 		return "https:" + v
 	}
 	if pg.base == nil {
@@ -405,12 +415,21 @@ func (pg *page) StartTag(e *rewrite.Element) (a rewrite.Action) {
 		return pg.resource(e, "data", filter.TypeObject, "object")
 	case "link":
 		return pg.link(e)
+	case "base":
+		// The first <base href> sets the base URL of the relative URLs
+		// after it (HTML: only the first one counts).
+		if href, ok := attrOf(e, "href"); ok && !pg.baseSet {
+			pg.baseSet = true
+			if u := pg.resolve(href); u != "" {
+				pg.base, _ = url.Parse(u)
+			}
+		}
 	}
 	return rewrite.Keep
 }
 
 func (pg *page) resource(e *rewrite.Element, attr string, t filter.Type, kind string) rewrite.Action {
-	src, ok := e.AttrDecoded(attr)
+	src, ok := attrOf(e, attr)
 	if !ok || src == "" {
 		return rewrite.Keep
 	}
@@ -421,7 +440,7 @@ func (pg *page) resource(e *rewrite.Element, attr string, t filter.Type, kind st
 }
 
 func (pg *page) link(e *rewrite.Element) rewrite.Action {
-	rel, ok := e.AttrDecoded("rel")
+	rel, ok := attrOf(e, "rel")
 	if !ok {
 		return rewrite.Keep
 	}
@@ -433,7 +452,7 @@ func (pg *page) link(e *rewrite.Element) rewrite.Action {
 		case "modulepreload":
 			t = filter.TypeScript
 		case "preload":
-			as, _ := e.AttrDecoded("as")
+			as, _ := attrOf(e, "as")
 			switch strings.ToLower(as) {
 			case "script":
 				t = filter.TypeScript
@@ -463,12 +482,12 @@ func (pg *page) link(e *rewrite.Element) rewrite.Action {
 // OneTrust optanon-category-* class. ok is false for a script that is not
 // gated.
 func gateCategory(e *rewrite.Element) (c consent.Category, ok bool) {
-	typ, _ := e.AttrDecoded("type")
+	typ, _ := attrOf(e, "type")
 	if !strings.EqualFold(strings.TrimSpace(typ), "text/plain") {
 		return 0, false
 	}
 	for _, attr := range []string{"data-cookieconsent", "data-category", "data-cookiecategory", "data-consent"} {
-		if v, ok := e.AttrDecoded(attr); ok {
+		if v, ok := attrOf(e, attr); ok {
 			// Cookiebot allows "statistics, marketing": the strictest wins.
 			c = consent.Necessary
 			for _, f := range strings.Split(v, ",") {
@@ -481,7 +500,7 @@ func gateCategory(e *rewrite.Element) (c consent.Category, ok bool) {
 			return c, true
 		}
 	}
-	if class, ok := e.AttrDecoded("class"); ok {
+	if class, ok := attrOf(e, "class"); ok {
 		c = consent.None
 		for _, f := range strings.Fields(class) {
 			g, found := strings.CutPrefix(strings.ToLower(f), "optanon-category-")
@@ -544,11 +563,11 @@ func (pg *page) script(e *rewrite.Element) rewrite.Action {
 		// non-consented tracker host if the CMP activates one.
 		return rewrite.Keep
 	}
-	typ, hasType := e.AttrDecoded("type")
+	typ, hasType := attrOf(e, "type")
 	if !jsType(typ, hasType) {
 		return rewrite.Keep // JSON-LD, templates, importmaps ...
 	}
-	if src, ok := e.AttrDecoded("src"); ok {
+	if src, ok := attrOf(e, "src"); ok {
 		if src == "" {
 			return rewrite.Keep
 		}
@@ -632,4 +651,12 @@ func equalFoldASCII(b []byte, s string) bool {
 		}
 	}
 	return true
+}
+
+// attr returns an attribute's decoded value and whether it is present.
+func attrOf(e *rewrite.Element, name string) (string, bool) {
+	if !e.HasAttr(name) {
+		return "", false
+	}
+	return e.AttrDecoded(name), true
 }

@@ -1,6 +1,7 @@
 package policylists
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/filter"
 	"github.com/consentguard/consentguard/wasm/param"
+	"github.com/consentguard/consentguard/wasm/tds"
 )
 
 // Check validates one list in format f (detected when f is ""). It returns
@@ -42,12 +44,17 @@ func Check(name string, data []byte, f Format) (FileReport, []error) {
 			fr.Entries = entries(c)
 		}
 	case FormatTDS:
-		c, err := tdsCatalog(base, data)
+		// Validate with the full TDS semantics (rules, exceptions), then
+		// count what the engine takes from it.
+		l, err := tds.Parse(data)
 		if err != nil {
-			errs = append(errs, err)
-		} else {
-			fr.Entries = entries(c)
+			errs = append(errs, fmt.Errorf("%s: %w", base, err))
+			break
 		}
+		for _, w := range l.Warnings() {
+			errs = append(errs, fmt.Errorf("%s: %w", base, w))
+		}
+		fr.Entries = l.Len()
 	default:
 		fr.Format = FormatABP
 		_, rep := filter.Compile(filter.List{Name: base, Data: data})

@@ -2,7 +2,8 @@
 // them, with any upstream lists a user adds, into an engine.
 //
 // The lists are plain text written in this repository, one fact per line,
-// each vendor with its sources (see docs/lists.md):
+// each vendor with its sources (the format is documented in package
+// wasm/catalog and at the top of each file):
 //
 //	trackers.txt  tracker hosts and path signatures -> vendor -> category
 //	cookies.txt   cookie names and patterns -> vendor -> category
@@ -30,6 +31,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
 	"github.com/consentguard/consentguard/wasm/param"
+	"github.com/consentguard/consentguard/wasm/tds"
 	"github.com/consentguard/consentguard/wasm/tracker"
 )
 
@@ -135,6 +137,7 @@ type Builder struct {
 	catalogs []*catalog.Catalog
 	filters  []filter.List
 	params   []string
+	tds      []*tds.List
 	listCat  map[string]consent.Category
 	report   Report
 }
@@ -219,9 +222,15 @@ func (b *Builder) addUpstream(name string, f Format, data []byte) {
 	if f == FormatOCD {
 		c, errs = cookie.ParseOCD(filepath.Base(name), strings.NewReader(string(data)))
 	} else {
-		var err error
-		if c, err = tdsCatalog(filepath.Base(name), data); err != nil {
-			errs = append(errs, err)
+		l, err := tds.Parse(data)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), err))
+		} else {
+			for _, w := range l.Warnings() {
+				errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), w))
+			}
+			b.tds = append(b.tds, l)
+			fr.Entries = l.Len()
 		}
 	}
 	if c != nil {
@@ -249,7 +258,7 @@ func entries(c *catalog.Catalog) int {
 func (b *Builder) Build() (*engine.Engine, *Report, error) {
 	rep := b.report
 	rep.Errors = append([]error(nil), rep.Errors...)
-	p := engine.Parts{ListCategory: b.listCat}
+	p := engine.Parts{ListCategory: b.listCat, TDS: b.tds}
 	var errs []error
 	p.Trackers, errs = tracker.Compile(b.catalogs...)
 	rep.Errors = append(rep.Errors, errs...)

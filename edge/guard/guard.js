@@ -34,18 +34,28 @@
 		return undefined;
 	}
 
+	// Host suffixes in a Set: a lookup costs one probe per label of the
+	// host, however long the list is.
+	var hostSet = new Set();
+	for (var hi = 0; hi < hosts.length; hi++) {
+		hostSet.add(String(hosts[hi]).toLowerCase());
+	}
+
 	function hostBlocked(h) {
 		h = h.toLowerCase();
 		if (h.charAt(h.length - 1) === ".") {
 			h = h.slice(0, -1);
 		}
-		for (var i = 0; i < hosts.length; i++) {
-			var s = hosts[i];
-			if (h === s || (h.length > s.length && h.charAt(h.length - s.length - 1) === "." && h.slice(h.length - s.length) === s)) {
+		for (;;) {
+			if (hostSet.has(h)) {
 				return true;
 			}
+			var dot = h.indexOf(".");
+			if (dot < 0) {
+				return false;
+			}
+			h = h.slice(dot + 1);
 		}
-		return false;
 	}
 
 	// blocked reports whether a URL (string, URL or Request) points at a

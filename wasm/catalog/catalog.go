@@ -40,6 +40,7 @@
 package catalog
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -107,6 +108,8 @@ func (e *Error) Error() string {
 // maxLine bounds one line; longer lines are reported and skipped.
 const maxLine = 4096
 
+type entryKey struct{ kind, value, domain string }
+
 type parser struct {
 	name   string
 	errs   []error
@@ -114,11 +117,13 @@ type parser struct {
 	cur    *Vendor // nil outside a section or in a skipped section
 	skip   bool    // inside a duplicate or malformed section
 	seenID map[string]int
-	seen   map[string]int // "kind\x00value\x00domain" -> line
+	seen   map[entryKey]int // first line of each entry
 	// per-section state
 	hasCat   bool
 	hasOwner bool
-	override []bool // per entry of cur: category= given explicitly
+	override []bool  // per entry of cur: category= given explicitly
+	all      []Entry // backing store; each vendor's Entries is a slice of it
+	start    int     // index in all where cur's entries begin
 }
 
 func (p *parser) errf(line int, format string, args ...any) {
@@ -129,11 +134,13 @@ func (p *parser) errf(line int, format string, args ...any) {
 // Catalog.Name. Bad lines, duplicate vendor ids and duplicate entries are
 // reported and skipped; the rest of the list is still returned.
 func Parse(name string, data []byte) (*Catalog, []error) {
+	lines := bytes.Count(data, []byte{'\n'}) + 1
 	p := &parser{
 		name:   name,
-		cat:    &Catalog{Name: name},
-		seenID: map[string]int{},
-		seen:   map[string]int{},
+		cat:    &Catalog{Name: name, Vendors: make([]Vendor, 0, lines/8+1)},
+		seenID: make(map[string]int, lines/8+1),
+		seen:   make(map[entryKey]int, lines),
+		all:    make([]Entry, 0, lines),
 	}
 	s := string(data)
 	if strings.HasPrefix(s, "\uFEFF") {
@@ -223,7 +230,7 @@ func (p *parser) line(n int, line string) {
 		p.hasOwner = true
 		v.Owner = rest
 	case "source":
-		if err := checkSource(rest); err != nil {
+		if err := CheckSource(rest); err != nil {
 			p.errf(n, "source: %v", err)
 			return
 		}
@@ -259,7 +266,7 @@ func (p *parser) section(n int, line string) {
 		return
 	}
 	id := line[1:end]
-	if err := checkID(id); err != nil {
+	if err := CheckID(id); err != nil {
 		p.errf(n, "section header: %v", err)
 		return
 	}
@@ -272,6 +279,7 @@ func (p *parser) section(n int, line string) {
 	p.cat.Vendors = append(p.cat.Vendors, Vendor{ID: id, Name: strings.TrimSpace(line[end+1:]), Line: n})
 	p.cur = &p.cat.Vendors[len(p.cat.Vendors)-1]
 	p.hasCat, p.hasOwner, p.override = false, false, p.override[:0]
+	p.start = len(p.all)
 }
 
 // endSection resolves entry categories and checks the required fields.
@@ -281,6 +289,9 @@ func (p *parser) endSection() {
 		return
 	}
 	p.cur = nil
+	if n := len(p.all); n > p.start {
+		v.Entries = p.all[p.start:n:n]
+	}
 	if !p.hasCat {
 		p.errf(v.Line, "vendor %q: missing category line", v.ID)
 	}
@@ -295,11 +306,13 @@ func (p *parser) endSection() {
 }
 
 func (p *parser) entry(n int, kind, rest string) {
-	fields := strings.Fields(rest)
 	e := Entry{Kind: kind, Line: n}
-	value := fields[0]
+	value, opts := rest, ""
+	if i := strings.IndexAny(rest, " \t"); i >= 0 {
+		value, opts = rest[:i], rest[i+1:]
+	}
 	override := false
-	for _, f := range fields[1:] {
+	for _, f := range strings.Fields(opts) {
 		k, val, ok := strings.Cut(f, "=")
 		if !ok {
 			p.errf(n, "%s: unexpected %q after the value (options are category=, domain=)", kind, f)
@@ -327,7 +340,7 @@ func (p *parser) entry(n int, kind, rest string) {
 				return
 			}
 			d := strings.TrimPrefix(strings.ToLower(val), ".")
-			if err := checkHost(d); err != nil {
+			if err := CheckHost(d); err != nil {
 				p.errf(n, "%s: domain=: %v", kind, err)
 				return
 			}
@@ -341,31 +354,34 @@ func (p *parser) entry(n int, kind, rest string) {
 	switch kind {
 	case KindHost:
 		value = strings.TrimSuffix(strings.ToLower(value), ".")
-		err = checkHost(value)
+		err = CheckHost(value)
 	case KindPath:
 		var pp Path
 		if pp, err = ParsePath(value); err == nil {
-			value = pp.String()
+			if c := pp.String(); c != value {
+				value = c
+			}
 		}
 	case KindCookie:
-		err = checkCookie(value)
+		err = CheckCookie(value)
 	}
 	if err != nil {
 		p.errf(n, "%s: %v", kind, err)
 		return
 	}
 	e.Value = value
-	key := kind + "\x00" + value + "\x00" + e.Domain
+	key := entryKey{kind, value, e.Domain}
 	if prev, ok := p.seen[key]; ok {
 		p.errf(n, "duplicate %s %q (first at line %d)", kind, value, prev)
 		return
 	}
 	p.seen[key] = n
-	p.cur.Entries = append(p.cur.Entries, e)
+	p.all = append(p.all, e)
 	p.override = append(p.override, override)
 }
 
-func checkID(id string) error {
+// CheckID validates a vendor id: a slug of [a-z0-9-].
+func CheckID(id string) error {
 	if id == "" {
 		return fmt.Errorf("empty vendor id")
 	}
@@ -378,22 +394,40 @@ func checkID(id string) error {
 	return nil
 }
 
-func checkSource(s string) error {
-	if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") {
-		return fmt.Errorf("%q is not an http(s) URL", s)
+// CheckSource validates a source: an http(s) URL with a host, or another
+// absolute URI without white space ("tds:easyprivacy.json" for a list built
+// from an upstream file).
+func CheckSource(s string) error {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7f {
+			return fmt.Errorf("%q contains white space or control characters", s)
+		}
 	}
-	if strings.ContainsAny(s, " \t") {
-		return fmt.Errorf("%q contains white space", s)
+	scheme, rest, ok := strings.Cut(s, ":")
+	if !ok || scheme == "" || rest == "" || !isScheme(scheme) {
+		return fmt.Errorf("%q is not a URL (want https://...)", s)
 	}
-	if len(s) <= len("https://") || s == "http://" {
-		return fmt.Errorf("%q has no host", s)
+	if scheme == "http" || scheme == "https" {
+		if !strings.HasPrefix(rest, "//") || len(rest) == 2 || rest[2] == '/' {
+			return fmt.Errorf("%q has no host", s)
+		}
 	}
 	return nil
 }
 
-// checkHost accepts lower-case DNS names: labels of [a-z0-9_-] separated by
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+// CheckHost accepts lower-case DNS names: labels of [a-z0-9_-] separated by
 // single dots, no leading or trailing dot. IDNs must be written as punycode.
-func checkHost(h string) error {
+func CheckHost(h string) error {
 	if h == "" {
 		return fmt.Errorf("empty host")
 	}
@@ -424,8 +458,8 @@ func checkHost(h string) error {
 	return nil
 }
 
-// checkCookie accepts RFC 6265 token characters and '*' as a wildcard.
-func checkCookie(name string) error {
+// CheckCookie accepts RFC 6265 token characters and '*' as a wildcard.
+func CheckCookie(name string) error {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {

@@ -71,7 +71,8 @@ func TestParseErrors(t *testing.T) {
 		{"path everything", "[a] A\ncategory analytics\nsource https://a.example/\npath /*\n", 4, `matches every request`},
 		{"cookie everything", "[a] A\ncategory analytics\nsource https://a.example/\ncookie **\n", 4, `matches every cookie`},
 		{"cookie char", "[a] A\ncategory analytics\nsource https://a.example/\ncookie a;b\n", 4, `bad character ';'`},
-		{"source scheme", "[a] A\ncategory analytics\nsource ftp://a.example/\n", 3, `not an http(s) URL`},
+		{"source not a URL", "[a] A\ncategory analytics\nsource a.example/x\n", 3, `is not a URL`},
+		{"source no host", "[a] A\ncategory analytics\nsource https:///x\n", 3, `has no host`},
 		{"owner twice", "[a] A\ncategory analytics\nsource https://a.example/\nowner X\nowner Y\n", 5, `owner: given twice`},
 		{"missing value", "[a] A\ncategory analytics\nsource https://a.example/\nhost\n", 4, `host: missing value`},
 		{"invalid utf8", "[a] A\ncategory analytics\nsource https://a.example/\nowner \xff\n", 4, `invalid UTF-8`},
@@ -297,4 +298,19 @@ func ExamplePath_Match() {
 func ExampleGlob() {
 	fmt.Println(Glob("_ga_*", "_ga_2XYZ"), Glob("mp_*_mixpanel", "mp_123_mixpanel"), Glob("_ga", "_gat"))
 	// Output: true true false
+}
+
+// BenchmarkParse parses the shipped tracker list.
+func BenchmarkParse(b *testing.B) {
+	data, err := os.ReadFile("../../policylists/trackers.txt")
+	if err != nil {
+		b.Skip("policylists/trackers.txt not found")
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, errs := Parse("trackers.txt", data); len(errs) > 0 {
+			b.Fatal(errs[0])
+		}
+	}
 }

@@ -16,7 +16,8 @@ import (
 // exceptPlatforms lists web-extension do not apply:
 //
 //	case                                                                    applies  reason
-//	gpcHeader/"Header not injected on platforms using gpcHeaderEnabledSites" no       native apps (iOS/macOS) can only add the header on listed sites; a web extension adds it everywhere (exceptPlatforms: web-extension)
+//	gpcHeader/"Header not injected on platforms using gpcHeaderEnabledSites" no       native apps (iOS/macOS) can only add the header on listed sites; a web extension adds it everywhere (exceptPlatforms: web-extension).
+//	                                                                                 Checked anyway against GPCConfig{HeaderSitesOnly: true}, the native mode.
 //	every other case (9 header, 6 API)                                      yes
 //
 // The header cases run GPCConfig.Applies(siteURL, setting); the API cases
@@ -65,6 +66,14 @@ func TestReferenceGPC(t *testing.T) {
 				if slices.Contains(tc.ExceptPlatforms, gpcPlatform) {
 					skipped++
 					t.Logf("not applicable: exceptPlatforms lists %s (%v)", gpcPlatform, tc.ExceptPlatforms)
+					// It describes native apps, which only add the header on
+					// gpcHeaderEnabledSites: check that mode of GPCConfig.
+					native := cfg
+					native.HeaderSitesOnly = true
+					on := tc.GPCUserSettingOn == nil || *tc.GPCUserSettingOn
+					if tc.ExpectGPCHeader != nil && native.Applies(tc.SiteURL, on) != *tc.ExpectGPCHeader {
+						t.Errorf("native mode: Applies(%q) = %v, want %v", tc.SiteURL, !*tc.ExpectGPCHeader, *tc.ExpectGPCHeader)
+					}
 					return
 				}
 				ran++

@@ -119,11 +119,13 @@ func ParseTCString(v string) (*TCString, error) {
 		return nil, fmt.Errorf("TC string: %d bytes, limit %d", len(v), maxTCLen)
 	}
 	core, _, _ := strings.Cut(v, ".")
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(core, "="))
+	// base64url, decoded 6 bits a character: padding and the unused
+	// trailing bits of GPP's "compressed" form are tolerated.
+	br, err := gppBits(strings.TrimRight(core, "="))
 	if err != nil {
 		return nil, fmt.Errorf("TC string: core segment: %w", err)
 	}
-	r := bitReader{b: raw}
+	r := *br
 	t := &TCString{}
 	t.Version = r.int(6)
 	if r.err == nil && t.Version != 2 {

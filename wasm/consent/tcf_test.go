@@ -107,9 +107,9 @@ func TestTCStringReference(t *testing.T) {
 func TestTCStringErrors(t *testing.T) {
 	for _, in := range []string{
 		"", "!!!", "CP1R2oAP1SUx", // truncated
-		"BOEFEAyOEFEAyAHABDENAI4AAAB9vABAASA", // TCF v1 string
+		"BOEFEAyOEFEAyAHABDENAI4AAAB9vABAASA",      // TCF v1 string
 		"CP1R2oAP1SUxAEsADCDECWEgAAAAAAAAAAqIAAAA", // vendor section cut
-		"CP1R2oAP1SUxAEsADCDECWEgAAAAAAAAAAq", // publisher CC cut
+		"CP1R2oAP1SUxAEsADCDECWEgAAAAAAAAAAq",      // publisher CC cut
 		strings.Repeat("A", 70000),
 	} {
 		if _, err := ParseTCString(in); err == nil {

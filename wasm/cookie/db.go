@@ -9,8 +9,8 @@
 // cookies whose domain is that domain or a subdomain of it, and within a tier
 // it wins over an entry without one. Classify does not allocate.
 //
-// Unknown cookies: a Filter keeps cookies no list knows, unless its Unknown
-// field names a category to treat them as (see Filter).
+// Unknown cookies: a Filter keeps cookies no list knows, unless its
+// UnknownCategory field names a category to treat them as (see Filter).
 package cookie
 
 import (
@@ -52,7 +52,8 @@ type rule struct {
 	pattern    string // as written
 	key        string // exact name, prefix without '*', or the glob
 	kind       uint8
-	literal    int // literal characters of a glob (its specificity)
+	literal    int    // literal characters of a glob (its specificity)
+	lead       string // a glob's literal text before its first '*'
 	domain     string
 	category   consent.Category
 	vendor     string
@@ -68,8 +69,9 @@ type DB struct {
 	rules    []rule
 	exact    map[string][]int32
 	prefix   map[string][]int32
-	lens     []int   // distinct prefix lengths, longest first
-	globs    []int32 // by specificity, most specific first
+	pkeys    []string  // the prefix keys, sorted
+	plists   [][]int32 // candidates of pkeys[i]
+	globs    []int32   // by specificity, most specific first
 	seen     map[string]struct{}
 	shadowed int
 }
@@ -137,7 +139,7 @@ func (db *DB) Add(entries ...Entry) []error {
 		*db = *NewDB()
 	}
 	var errs []error
-	resort := false
+	resort, resortPrefix := false, false
 	for _, e := range entries {
 		if err := checkPattern(e.Pattern); err != nil {
 			errs = append(errs, fmt.Errorf("%s:%d: cookie %q: %v", e.List, e.Line, e.Pattern, err))
@@ -164,17 +166,27 @@ func (db *DB) Add(entries ...Entry) []error {
 			db.exact[r.key] = insertScoped(db.exact[r.key], idx, &r, db.rules)
 		case star == len(e.Pattern)-1:
 			r.kind, r.key = kindPrefix, e.Pattern[:star]
-			if _, ok := db.prefix[r.key]; !ok {
-				db.addLen(len(r.key))
-			}
 			db.prefix[r.key] = insertScoped(db.prefix[r.key], idx, &r, db.rules)
+			resortPrefix = true
 		default:
 			r.kind, r.key = kindGlob, e.Pattern
 			r.literal = len(e.Pattern) - strings.Count(e.Pattern, "*")
+			r.lead = e.Pattern[:star]
 			db.globs = append(db.globs, idx)
 			resort = true
 		}
 		db.rules = append(db.rules, r)
+	}
+	if resortPrefix {
+		db.pkeys = db.pkeys[:0]
+		for k := range db.prefix {
+			db.pkeys = append(db.pkeys, k)
+		}
+		sort.Strings(db.pkeys)
+		db.plists = db.plists[:0]
+		for _, k := range db.pkeys {
+			db.plists = append(db.plists, db.prefix[k])
+		}
 	}
 	if resort {
 		sort.SliceStable(db.globs, func(i, j int) bool {
@@ -207,16 +219,6 @@ func insertScoped(list []int32, idx int32, r *rule, rules []rule) []int32 {
 	copy(list[at+1:], list[at:])
 	list[at] = idx
 	return list
-}
-
-func (db *DB) addLen(n int) {
-	i := sort.Search(len(db.lens), func(i int) bool { return db.lens[i] <= n })
-	if i < len(db.lens) && db.lens[i] == n {
-		return
-	}
-	db.lens = append(db.lens, 0)
-	copy(db.lens[i+1:], db.lens[i:])
-	db.lens[i] = n
 }
 
 func checkPattern(p string) error {
@@ -265,25 +267,50 @@ func (db *DB) Classify(name, domain string) (Match, bool) {
 			return r.match(name), true
 		}
 	}
-	if len(db.prefix) > 0 {
-		for _, n := range db.lens {
-			if n > len(name) {
-				continue
-			}
-			if list, ok := db.prefix[name[:n]]; ok {
-				if r := db.pick(list, domain); r != nil {
-					return r.match(name), true
-				}
-			}
+	// Longest prefix: the largest key <= s is the longest key that is a
+	// prefix of s, if any key is; when it is not, only keys no longer than
+	// the common prefix of s and that key can be.
+	for s := name; s != ""; {
+		i := db.floor(s)
+		if i < 0 {
+			break
 		}
+		k := db.pkeys[i]
+		if len(k) <= len(s) && s[:len(k)] == k {
+			if r := db.pick(db.plists[i], domain); r != nil {
+				return r.match(name), true
+			}
+			s = k[:len(k)-1] // scoped elsewhere: try shorter prefixes
+			continue
+		}
+		c := 0
+		for c < len(s) && c < len(k) && s[c] == k[c] {
+			c++
+		}
+		s = s[:c]
 	}
 	for _, i := range db.globs {
 		r := &db.rules[i]
-		if (r.domain == "" || withinFold(domain, r.domain)) && catalog.Glob(r.key, name) {
+		if len(name) >= len(r.lead) && name[:len(r.lead)] == r.lead &&
+			(r.domain == "" || withinFold(domain, r.domain)) && catalog.Glob(r.key, name) {
 			return r.match(name), true
 		}
 	}
 	return Match{Name: name}, false
+}
+
+// floor returns the index of the largest prefix key <= s, or -1.
+func (db *DB) floor(s string) int {
+	lo, hi := 0, len(db.pkeys) // invariant: keys[:lo] <= s < keys[hi:]
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if db.pkeys[m] <= s {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo - 1
 }
 
 func (db *DB) pick(list []int32, domain string) *rule {

@@ -9,25 +9,25 @@ import (
 
 // Filter applies a visitor's consent to cookie headers.
 //
-// Unknown cookies (no list knows the name) get the category Unknown. Its zero
-// value, consent.None, keeps them: a site's own unknown cookies are most
-// often logins, carts and settings, and removing them breaks the site, while
-// every widely used tracking cookie is in the lists. A strict operator sets
-// Unknown to a consent category (e.g. consent.Functional) so unknown cookies
-// need that consent. Cookies of category necessary and consent (consent
-// records) are never removed.
+// Cookies no list knows get the category UnknownCategory. Its zero value,
+// consent.None, keeps them: a site's own unknown cookies are most often
+// logins, carts and settings, and removing them breaks the site, while the
+// widely used tracking cookies are in the lists. A strict operator sets
+// UnknownCategory to a consent category (e.g. consent.Functional) so that
+// unknown cookies need that consent. Cookies of category necessary and
+// consent (consent records) are never removed.
 type Filter struct {
 	DB *DB
-	// Unknown is the category given to cookies no list knows.
-	Unknown consent.Category
+	// UnknownCategory is the category given to cookies no list knows.
+	UnknownCategory consent.Category
 }
 
-// Classify returns the cookie's Match; unknown cookies get f.Unknown.
+// Classify returns the cookie's Match; unknown cookies get f.UnknownCategory.
 func (f *Filter) Classify(name, domain string) Match {
 	if m, ok := f.DB.Classify(name, domain); ok {
 		return m
 	}
-	return Match{Name: name, Category: f.Unknown}
+	return Match{Name: name, Category: f.UnknownCategory}
 }
 
 // Allowed reports whether the cookie name of domain may be stored or sent
@@ -75,17 +75,18 @@ func (f *Filter) FilterCookieHeader(h, host string, st consent.State) (kept stri
 // from host, may reach the browser under st. The cookie is classified by its
 // Domain attribute when it has one, else by host. A line browsers would
 // ignore (see ParseSetCookie) is not allowed: dropping it changes nothing for
-// the browser. Forward allowed lines unchanged, one header line each.
+// the browser. Forward allowed lines unchanged, one header line each. It does
+// not allocate.
 func (f *Filter) AllowSetCookie(header, host string, st consent.State) (Match, bool) {
-	sc, err := ParseSetCookie(header)
+	name, _, attrs, err := splitSetCookie(header)
 	if err != nil {
-		return Match{Name: sc.Name}, false
+		return Match{Name: name}, false
 	}
-	d := sc.Domain
+	d := setCookieDomain(attrs)
 	if d == "" {
 		d = host
 	}
-	return f.Allowed(sc.Name, d, st)
+	return f.Allowed(name, d, st)
 }
 
 // FilterSetCookies returns the Set-Cookie lines st allows, in order, and the

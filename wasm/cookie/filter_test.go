@@ -60,7 +60,7 @@ func TestFilterCookieHeader(t *testing.T) {
 
 func TestFilterUnknown(t *testing.T) {
 	_, db, _ := ourList(t)
-	strict := &Filter{DB: db, Unknown: consent.Functional}
+	strict := &Filter{DB: db, UnknownCategory: consent.Functional}
 	got, removed := strict.FilterCookieHeader("theme=dark; PHPSESSID=1; _ga=2", "example.com", noConsent)
 	if got != "PHPSESSID=1" || names(removed) != "theme:functional,_ga:analytics" {
 		t.Errorf("strict: %q %q", got, names(removed))
@@ -108,6 +108,19 @@ func TestAllowSetCookie(t *testing.T) {
 		if ok != tt.allow || m.Vendor != tt.vendor {
 			t.Errorf("AllowSetCookie(%q, %q) = %s %v, want %s %v", tt.header, tt.host, m.Vendor, ok, tt.vendor, tt.allow)
 		}
+	}
+}
+
+func TestAllowSetCookieAllocs(t *testing.T) {
+	f := ourFilter(t)
+	h := "_ga=GA1.2.3.4; Domain=.Example.com; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/; Secure"
+	allocs := testing.AllocsPerRun(200, func() {
+		if _, ok := f.AllowSetCookie(h, "www.example.com", noConsent); ok {
+			t.Fatal("allowed")
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("AllowSetCookie allocates %.1f times, want 0", allocs)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -29,8 +30,16 @@ func FuzzParseSetCookie(f *testing.F) {
 		if sc.Raw != s {
 			t.Fatalf("Raw %q != input", sc.Raw)
 		}
+		// The allocation-free path AllowSetCookie takes agrees.
+		n, v, attrs, err2 := splitSetCookie(s)
+		if err2 != err || n != sc.Name || v != sc.Value {
+			t.Fatalf("splitSetCookie(%q) = %q %q %v, ParseSetCookie %q %q %v", s, n, v, err2, sc.Name, sc.Value, err)
+		}
 		if err != nil {
 			return
+		}
+		if d := setCookieDomain(attrs); strings.ToLower(d) != sc.Domain {
+			t.Fatalf("setCookieDomain(%q) = %q, ParseSetCookie %q", s, d, sc.Domain)
 		}
 		if strings.ContainsAny(sc.Name, "=;") || strings.Contains(sc.Value, ";") || hasCTL(sc.Name) || hasCTL(sc.Value) {
 			t.Fatalf("bad name/value %q=%q from %q", sc.Name, sc.Value, s)
@@ -113,7 +122,7 @@ func FuzzOCD(f *testing.F) {
 	f.Add([]byte(ocdHeader + "1,Google Analytics,Analytics,_ga_,,x,2 years,Google,https://g/,1\n2,X,Marketing,mc,quantserve.com (3rd party),,,,,0\n"))
 	f.Add([]byte(ocdHeader + "1,\"a,b\",Security,\"x\"\"y\",,,,,,0\n3,A,Functional,,,,,,,0\n"))
 	f.Add([]byte("Platform,Category,Cookie / Data Key name,Domain,Wildcard match\nA,Analytics,a*b,,1\n"))
-	if p := sharedFileOrEmpty(f); p != "" {
+	if p := sharedFileOrEmpty(); p != "" {
 		if data, err := os.ReadFile(p); err == nil {
 			f.Add(data[:min(len(data), 4000)])
 		}
@@ -144,8 +153,17 @@ func FuzzOCD(f *testing.F) {
 	})
 }
 
-func sharedFileOrEmpty(f *testing.F) string {
-	p := repoRoot(f) + "/../shared/data/cookies/open-cookie-database.csv"
+// sharedFileOrEmpty returns the OCD path under ../shared, or "" (seeding
+// and extra checks only; TestOCDConformance enforces presence under CI).
+func sharedFileOrEmpty() string {
+	dir, _ := os.Getwd()
+	for dir != "/" && dir != "." {
+		if _, err := os.Stat(dir + "/go.mod"); err == nil {
+			break
+		}
+		dir = filepath.Dir(dir)
+	}
+	p := dir + "/../shared/data/cookies/open-cookie-database.csv"
 	if _, err := os.Stat(p); err != nil {
 		return ""
 	}
@@ -224,4 +242,75 @@ func linearClassify(db *DB, name, domain string) (Match, bool) {
 		}
 	}
 	return Match{Name: name}, false
+}
+
+// TestClassifyMatchesLinear derives names from every pattern of cookies.txt
+// (and the Open Cookie Database when present): the pattern with '*'
+// replaced, extended and cut short, under several domains, and checks the
+// indexed lookup against the linear scan.
+func TestClassifyMatchesLinear(t *testing.T) {
+	c, db, _ := ourList(t)
+	dbs := []*DB{db}
+	if p := sharedFileOrEmpty(); p != "" {
+		if f, err := os.Open(p); err == nil {
+			oc, _ := ParseOCD("ocd.csv", f)
+			f.Close()
+			all, _ := Compile(c, oc)
+			dbs = append(dbs, all)
+		}
+	}
+	for di, d := range dbs {
+		checked := 0
+		for ri, r := range d.rules {
+			if di > 0 && ri%5 != 0 {
+				continue // the linear scan is slow: sample the big DB
+			}
+			var names []string
+			for _, fill := range []string{"", "x", "_1.abc"} {
+				n := strings.ReplaceAll(r.pattern, "*", fill)
+				names = append(names, n, n+"z", n[:len(n)/2], n[:max(len(n)-1, 0)])
+			}
+			for _, n := range names {
+				for _, dom := range []string{"", r.domain, "sub." + r.domain, "Other.Example", "." + r.domain} {
+					got, ok := d.Classify(n, dom)
+					want, wok := linearClassify(d, n, dom)
+					if ok != wok || got != want {
+						t.Fatalf("Classify(%q, %q) = %+v %v, linear scan %+v %v", n, dom, got, ok, want, wok)
+					}
+					checked++
+				}
+			}
+		}
+		t.Logf("%d patterns, %d lookups agree with the linear scan", d.Len(), checked)
+	}
+}
+
+// FuzzSplitSetCookies: lines in canonical form (what ParseSetCookie and
+// String produce, whose only commas are in Expires dates or values without
+// "=" after them) joined with ", " split back to the same lines.
+func FuzzSplitSetCookies(f *testing.F) {
+	f.Add("_ga=GA1; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/", "sid=x; HttpOnly")
+	f.Add("a=1", "b=2; Max-Age=10")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		var lines []string
+		for _, s := range []string{a, b} {
+			sc, err := ParseSetCookie(s)
+			if err != nil || sc.Name == "" || !isTokenString(sc.Name) || strings.Contains(sc.Value, ",") {
+				return
+			}
+			lines = append(lines, sc.String())
+		}
+		if got := SplitSetCookies(strings.Join(lines, ", ")); strings.Join(got, "\n") != strings.Join(lines, "\n") {
+			t.Fatalf("split %q\n got %q", lines, got)
+		}
+	})
+}
+
+func isTokenString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isToken(s[i]) {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -53,20 +53,11 @@ var (
 // non-nil only for lines a browser would ignore entirely.
 func ParseSetCookie(header string) (SetCookie, error) {
 	sc := SetCookie{Raw: header}
-	pair, attrs, _ := strings.Cut(header, ";")
-	if i := strings.IndexByte(pair, '='); i >= 0 {
-		sc.Name, sc.Value = trimWS(pair[:i]), trimWS(pair[i+1:])
-	} else {
-		sc.Value = trimWS(pair)
-	}
-	if sc.Name == "" && sc.Value == "" {
-		return sc, ErrEmpty
-	}
-	if hasCTL(sc.Name) || hasCTL(sc.Value) {
-		return sc, ErrCTL
-	}
-	if len(sc.Name)+len(sc.Value) > MaxCookieSize {
-		return sc, ErrTooLarge
+	var attrs string
+	var err error
+	sc.Name, sc.Value, attrs, err = splitSetCookie(header)
+	if err != nil {
+		return sc, err
 	}
 	for attrs != "" {
 		var av string
@@ -86,7 +77,7 @@ func ParseSetCookie(header string) (SetCookie, error) {
 				sc.MaxAge, sc.HasMaxAge = n, true
 			}
 		case strings.EqualFold(k, "domain"):
-			if d := strings.ToLower(strings.TrimLeft(v, ".")); d != "" {
+			if d := strings.ToLower(strings.TrimLeft(v, ". \t")); d != "" {
 				sc.Domain = d
 			}
 		case strings.EqualFold(k, "path"):
@@ -115,6 +106,44 @@ func ParseSetCookie(header string) (SetCookie, error) {
 		}
 	}
 	return sc, nil
+}
+
+// splitSetCookie splits a Set-Cookie line into its name, value and the
+// attribute text after the first ';', with the checks that make browsers
+// ignore the line.
+func splitSetCookie(header string) (name, value, attrs string, err error) {
+	pair, attrs, _ := strings.Cut(header, ";")
+	if i := strings.IndexByte(pair, '='); i >= 0 {
+		name, value = trimWS(pair[:i]), trimWS(pair[i+1:])
+	} else {
+		value = trimWS(pair)
+	}
+	switch {
+	case name == "" && value == "":
+		err = ErrEmpty
+	case hasCTL(name) || hasCTL(value):
+		err = ErrCTL
+	case len(name)+len(value) > MaxCookieSize:
+		err = ErrTooLarge
+	}
+	return name, value, attrs, err
+}
+
+// setCookieDomain returns the Domain attribute ParseSetCookie would keep,
+// without lower-casing it (leading dots removed), and without allocating.
+func setCookieDomain(attrs string) string {
+	domain := ""
+	for attrs != "" {
+		var av string
+		av, attrs, _ = strings.Cut(attrs, ";")
+		k, v, _ := strings.Cut(av, "=")
+		if k, v = trimWS(k), trimWS(v); len(v) <= 1024 && strings.EqualFold(k, "domain") {
+			if d := strings.TrimLeft(v, ". \t"); d != "" {
+				domain = d
+			}
+		}
+	}
+	return domain
 }
 
 // String writes the cookie in canonical form ("name=value; Path=/;
@@ -284,4 +313,45 @@ func forPairs(h string, fn func(name, value, pair string, start, end int) bool) 
 		}
 		pos = end + 1
 	}
+}
+
+// SplitSetCookies splits Set-Cookie lines that an HTTP stack joined with
+// commas (the Fetch API's Headers.get("set-cookie"), proxies that fold
+// headers) back into one line per cookie. A comma starts a new cookie only
+// when what follows it, up to the next ';' or ',', is a name=value pair
+// whose name is an RFC 6265 token; so the comma inside
+// "Expires=Wed, 21 Oct 2026 07:28:00 GMT" is kept. Prefer an API that gives
+// the lines unjoined (Headers.getSetCookie()) when there is one: a cookie
+// value that itself contains ", x=" cannot be told apart.
+func SplitSetCookies(joined string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(joined); i++ {
+		if joined[i] != ',' || !startsPair(joined[i+1:]) {
+			continue
+		}
+		if s := trimWS(joined[start:i]); s != "" {
+			out = append(out, s)
+		}
+		start = i + 1
+	}
+	if s := trimWS(joined[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// startsPair reports whether s (after a comma) begins with optional white
+// space, a token name, '=' and a value reaching ';', ',' or the end.
+func startsPair(s string) bool {
+	s = trimWS(s)
+	n := 0
+	for n < len(s) && isToken(s[n]) {
+		n++
+	}
+	return n > 0 && n < len(s) && s[n] == '='
+}
+
+func isToken(c byte) bool {
+	return c > ' ' && c < 0x7f && strings.IndexByte("()<>@,;:\\\"/[]?={}", c) < 0
 }

@@ -141,3 +141,25 @@ func TestParseCookieHeaderAllocs(t *testing.T) {
 		t.Errorf("ParseCookieHeader allocates %.1f times, want 0", allocs)
 	}
 }
+
+func TestSplitSetCookies(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"", nil},
+		{"a=1", []string{"a=1"}},
+		{"a=1, b=2", []string{"a=1", "b=2"}},
+		{"_ga=GA1.2.3; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/, sid=x; HttpOnly",
+			[]string{"_ga=GA1.2.3; Expires=Wed, 21 Oct 2026 07:28:00 GMT; Path=/", "sid=x; HttpOnly"}},
+		{"a=1; Expires=Wednesday, 21-Oct-26 07:28:00 GMT,b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT",
+			[]string{"a=1; Expires=Wednesday, 21-Oct-26 07:28:00 GMT", "b=2; Expires=Wed, 21 Oct 2026 07:28:00 GMT"}},
+		{"a=x,y; Path=/", []string{"a=x,y; Path=/"}},
+		{" , a=1 ,, ", []string{"a=1 ,,"}},
+	}
+	for _, tt := range tests {
+		if got := SplitSetCookies(tt.in); strings.Join(got, "|") != strings.Join(tt.want, "|") {
+			t.Errorf("SplitSetCookies(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/filter"
 	"github.com/consentguard/consentguard/wasm/param"
+	"github.com/consentguard/consentguard/wasm/tds"
 	"github.com/consentguard/consentguard/wasm/tracker"
 )
 
@@ -27,6 +28,10 @@ type Parts struct {
 	Cookies *cookie.DB
 	// Params strips tracking parameters from URLs.
 	Params *param.Stripper
+	// TDS are DuckDuckGo Tracker Data Sets, applied with their own semantics
+	// (default actions, rules, exceptions) to requests the catalog does not
+	// know.
+	TDS []*tds.List
 }
 
 // Engine answers, for a request or a cookie, what it is and whether the
@@ -104,6 +109,16 @@ func (e *Engine) classify(r *filter.Request) Decision {
 		case !v.Blocked && v.Exception != nil && !known:
 			d.Rule = v.List + ": " + v.Exception.String()
 			d.Reason = "exception rule"
+		}
+	}
+	if d.Category == consent.None {
+		for _, l := range e.p.TDS {
+			res := l.Match(r.URL(), r.SourceURL(), r.Type().String())
+			if res.Blocked() {
+				d.Category, d.Vendor, d.VendorName = res.ConsentCategory(), res.Tracker, res.Owner
+				d.Rule = "tds " + res.Tracker + " " + res.Rule
+				break
+			}
 		}
 	}
 	if d.Category != consent.None {

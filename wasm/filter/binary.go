@@ -30,7 +30,7 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 		n += 4 + len(l)
 	}
 	for i := range e.idx {
-		n += 12 + 8*len(e.idx[i].hashes) + 4
+		n += 12 + 8*e.idx[i].nb + 4
 	}
 	b := make([]byte, 8, n)
 	copy(b, magic)
@@ -91,13 +91,10 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 		ix := &e.idx[i]
 		u32(int(ix.anyStart))
 		u32(int(ix.anyEnd))
-		u32(len(ix.hashes))
-		for _, h := range ix.hashes {
+		hashes, starts := ix.buckets()
+		u32(len(hashes))
+		for _, h := range hashes {
 			u32(int(h))
-		}
-		starts := ix.starts
-		if len(starts) == 0 {
-			starts = []uint32{ix.anyEnd}
 		}
 		for _, s := range starts {
 			u32(int(s))
@@ -202,6 +199,7 @@ func Load(data []byte) (*Engine, error) {
 		a := &e.auxes[i]
 		a.include = e.doms[start : start+ni : start+ni]
 		a.exclude = e.doms[start+ni : start+ni+ne : start+ni+ne]
+		a.hashDomains()
 	}
 	if rd.err != nil {
 		return nil, rd.err
@@ -228,7 +226,7 @@ func Load(data []byte) (*Engine, error) {
 			(r.flags&fHostOnly != 0 && r.flags&fHostAnchor == 0) {
 			return nil, corrupt("rule %d flags %#x", i, r.flags)
 		}
-		if r.bloom != noBloom && r.bloom > 255 {
+		if r.bloom != noBloom && r.bloom >= bloomBits {
 			return nil, corrupt("rule %d bloom bit", i)
 		}
 		if int(r.list) >= len(e.lists) {

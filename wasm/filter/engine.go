@@ -47,9 +47,12 @@ const (
 
 // index maps token hashes to contiguous ranges of Engine.rules.
 type index struct {
-	hashes  []uint32 // bucket token hash
-	starts  []uint32 // bucket b is rules[starts[b]:starts[b+1]]
-	slots   []slot   // open addressing table
+	// hashes and starts describe the buckets while building (bucket b is
+	// rules[starts[b]:starts[b+1]]); build moves them into slots.
+	hashes  []uint32
+	starts  []uint32
+	nb      int    // number of buckets
+	slots   []slot // open addressing table
 	mask    uint32
 	bits    []uint64 // bitmap of hash&bitMask over all bucket hashes (cheap pre-check)
 	bitMask uint32
@@ -57,8 +60,9 @@ type index struct {
 	anyStart, anyEnd uint32
 }
 
-// slot is a hash table entry: a token hash and its bucket + 1 (0 = empty).
-type slot struct{ hash, bucket uint32 }
+// slot is a hash table entry: a token hash and its rules[start:end]
+// (end == 0: empty slot).
+type slot struct{ hash, start, end uint32 }
 
 func (ix *index) build() {
 	n := 1
@@ -77,11 +81,31 @@ func (ix *index) build() {
 		m := mix(h)
 		ix.bits[(m&ix.bitMask)>>6] |= 1 << (m & 63)
 		i := h & ix.mask
-		for ix.slots[i].bucket != 0 {
+		for ix.slots[i].end != 0 {
 			i = (i + 1) & ix.mask
 		}
-		ix.slots[i] = slot{h, uint32(b + 1)}
+		ix.slots[i] = slot{h, ix.starts[b], ix.starts[b+1]}
 	}
+	ix.nb = len(ix.hashes)
+	ix.hashes, ix.starts = nil, nil
+}
+
+// buckets returns the bucket hashes and starts (len nb+1) in rule order.
+func (ix *index) buckets() (hashes, starts []uint32) {
+	var ss []slot
+	for _, s := range ix.slots {
+		if s.end != 0 {
+			ss = append(ss, s)
+		}
+	}
+	sort.Slice(ss, func(i, j int) bool { return ss[i].start < ss[j].start })
+	starts = []uint32{ix.anyEnd}
+	for _, s := range ss {
+		hashes = append(hashes, s.hash)
+		starts[len(starts)-1] = s.start
+		starts = append(starts, s.end)
+	}
+	return hashes, starts
 }
 
 // mix spreads the hash bits for the bitmap (independent of the table slot).
@@ -97,12 +121,12 @@ func (ix *index) lookup(h uint32) (uint32, uint32) {
 	}
 	i := h & ix.mask
 	for {
-		s := ix.slots[i]
-		if s.bucket == 0 {
+		s := &ix.slots[i]
+		if s.end == 0 {
 			return 0, 0
 		}
 		if s.hash == h {
-			return ix.starts[s.bucket-1], ix.starts[s.bucket]
+			return s.start, s.end
 		}
 		i = (i + 1) & ix.mask
 	}
@@ -116,7 +140,7 @@ func (e *Engine) find(cls int, r *Request) *Rule {
 			return &rules[i]
 		}
 	}
-	if len(ix.hashes) == 0 {
+	if ix.nb == 0 {
 		return nil
 	}
 	for _, h := range r.tokens[:r.ntok] {
@@ -183,6 +207,7 @@ func (e *Engine) Size() int {
 	n += len(e.doms) * int(unsafe.Sizeof(""))
 	n += len(e.auxes) * int(unsafe.Sizeof(ruleAux{}))
 	for _, a := range e.auxes {
+		n += 8 * (len(a.incH) + len(a.excH))
 		if a.re != nil {
 			n += 512 + 64*len(a.re.String()) // rough size of a compiled program
 		}
@@ -192,7 +217,7 @@ func (e *Engine) Size() int {
 	}
 	for i := range e.idx {
 		ix := &e.idx[i]
-		n += 4*(len(ix.hashes)+len(ix.starts)) + 8*len(ix.slots) + 8*len(ix.bits)
+		n += 12*len(ix.slots) + 8*len(ix.bits)
 	}
 	return n
 }
@@ -352,6 +377,39 @@ func ruleTokens(r *Rule, dst []uint32, words []string) ([]uint32, []string) {
 	return dst, words
 }
 
+// partialToken returns the hash of the longest token of r's pattern that is
+// cut on one side only (by '*' or an unanchored pattern end): its first 4
+// bytes start a URL token (prefixHash) or its last 4 bytes end one (suffixHash).
+func partialToken(r *Rule) (uint32, bool) {
+	if r.flags&fRegex != 0 {
+		return 0, false
+	}
+	p := r.pattern
+	best, bestLen := uint32(0), 0
+	for i := 0; i < len(p); {
+		if !tokenChar[p[i]] {
+			i++
+			continue
+		}
+		start := i
+		for i < len(p) && tokenChar[p[i]] {
+			i++
+		}
+		if i-start < 4 || i-start <= bestLen {
+			continue
+		}
+		leftOK := start > 0 && p[start-1] != '*' || start == 0 && r.flags&(fLeftAnchor|fHostAnchor) != 0
+		rightOK := i < len(p) && p[i] != '*' || i == len(p) && (r.flags&fRightAnchor != 0 || r.flags&fHostOnly != 0)
+		switch {
+		case leftOK && !rightOK:
+			best, bestLen = prefixHash(p[start:start+4]), i-start
+		case rightOK && !leftOK:
+			best, bestLen = suffixHash(p[i-4:i]), i-start
+		}
+	}
+	return best, bestLen > 0
+}
+
 type pending struct {
 	cls  int
 	tok  uint32
@@ -396,10 +454,14 @@ func (e *Engine) build(rules []Rule) {
 				second, secondCost = h, c
 			}
 		}
-		if secondCost >= 0 && second != best {
-			r.bloom = uint16(second & 255)
-		} else {
+		switch {
+		case secondCost >= 0 && second != best:
+			r.bloom = uint16(bloomBit(second))
+		default:
 			r.bloom = noBloom
+			if p, ok := partialToken(r); ok {
+				r.bloom = uint16(bloomBit(p))
+			}
 		}
 		ps[i] = pending{cls: ruleClass(r), tok: best, hasT: bestCost >= 0, r: *r}
 	}
@@ -476,6 +538,7 @@ func (e *Engine) build(rules []Rule) {
 			a.include = e.doms[ar.inc : ar.inc+ar.incN : ar.inc+ar.incN]
 			a.exclude = e.doms[ar.exc : ar.exc+ar.excN : ar.exc+ar.excN]
 			a.re, a.lit = r.aux.re, r.aux.lit
+			a.hashDomains()
 			r.aux = a
 		}
 		e.rules[i] = r

@@ -2,6 +2,7 @@ package filter
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -13,6 +14,15 @@ func mustEngine(t testing.TB, rules ...string) *Engine {
 		t.Fatalf("parse errors: %v", rep.Errors)
 	}
 	return e
+}
+
+// manyTokens returns n distinct path tokens (more than a Request stores).
+func manyTokens(n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "t%d/", i)
+	}
+	return b.String()
 }
 
 func TestMatchSyntax(t *testing.T) {
@@ -87,7 +97,8 @@ func TestMatchSyntax(t *testing.T) {
 		{"no source: first party", []string{"||ads.com^$third-party"}, "https://ads.com/", "", TypeScript, false},
 		{"idn rule", []string{"||bücher.de^"}, "https://xn--bcher-kva.de/ad", page, TypeScript, true},
 		{"ipv6 literal", []string{"||[::1]^"}, "http://[::1]:8080/", page, TypeScript, false},
-		{"long url tokens", []string{"/zzzrare/"}, "https://x.net/" + strings.Repeat("a1/", 200) + "zzzrare/", page, TypeScript, true},
+		{"long url tokens", []string{"/zzzrare/"}, "https://x.net/" + manyTokens(300) + "zzzrare/", page, TypeScript, true},
+		{"long url tokens no match", []string{"/zzzrare/"}, "https://x.net/" + manyTokens(300) + "zzzrar/", page, TypeScript, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/consentguard/consentguard/wasm/site"
@@ -19,7 +20,7 @@ var separator = func() (t [256]bool) {
 
 // matches reports whether r applies to req.
 func (r *Rule) matches(req *Request) bool {
-	if b := r.bloom; b != noBloom && req.bloom[(b>>6)&3]&(1<<(b&63)) == 0 {
+	if b := r.bloom; b != noBloom && req.bloom[(b>>6)&(bloomWords-1)]&(1<<(b&63)) == 0 {
 		return false
 	}
 	if r.types&req.typ == 0 {
@@ -57,6 +58,39 @@ func (r *Rule) matches(req *Request) bool {
 // matchDomains applies domain=: an excluded source wins, then at least one
 // included domain must contain the source host (when any are listed).
 func (a *ruleAux) matchDomains(req *Request) bool {
+	if req.srcHost == "" {
+		return len(a.include) == 0
+	}
+	if req.nSrc < 0 || req.nEnt < 0 || (a.incH == nil && len(a.include) > 0) || (a.excH == nil && len(a.exclude) > 0) {
+		return a.matchDomainsSlow(req)
+	}
+	if len(a.excH) > 0 && req.hit(a.excH) {
+		return false
+	}
+	if len(a.incH) == 0 {
+		return true
+	}
+	return req.hit(a.incH)
+}
+
+// hit reports whether any label suffix hash of the source is in sorted set.
+func (req *Request) hit(set []uint64) bool {
+	for _, h := range req.srcHashes[:req.nSrc] {
+		if _, ok := slices.BinarySearch(set, h); ok {
+			return true
+		}
+	}
+	for _, h := range req.entHashes[:req.nEnt] {
+		if _, ok := slices.BinarySearch(set, h); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// matchDomainsSlow compares strings (hosts with very many labels, rules
+// built without hashes).
+func (a *ruleAux) matchDomainsSlow(req *Request) bool {
 	for _, d := range a.exclude {
 		if domainMatch(d, req) {
 			return false
@@ -152,8 +186,11 @@ func glob(p, s string, from int, anchored, right bool) bool {
 		seg := p
 		rest := ""
 		last := true
-		if i := strings.IndexByte(p, '*'); i >= 0 {
-			seg, rest, last = p[:i], p[i+1:], false
+		for i := 0; i < len(p); i++ { // (short patterns: a loop beats IndexByte)
+			if p[i] == '*' {
+				seg, rest, last = p[:i], p[i+1:], false
+				break
+			}
 		}
 		switch {
 		case last && right:

@@ -25,22 +25,48 @@ type Request struct {
 	url, lower         string
 	host, domain       string
 	srcHost, srcDomain string
-	srcEntity          string // source host without its public suffix
-	hostStart, hostEnd int    // host offsets in lower (for "||")
+	srcEntity          string            // source host without its public suffix
+	srcHashes          [maxLabels]uint64 // domainHash of each label suffix of srcHost
+	entHashes          [maxLabels]uint64 // entityHash of each label suffix of srcEntity
+	nSrc, nEnt         int               // -1: too many labels, compare strings
+	hostStart, hostEnd int               // host offsets in lower (for "||")
 	typ                Type
 	third              bool
 	ntok               int
 	tokMore            int // offset in lower where stored tokens stop, or -1
 	tokens             [maxTokens]uint32
-	bloom              [4]uint64 // bit h&255 set for every token hash h of the URL
+	bloom              [bloomWords]uint64 // bloomBit of every token hash, and of 4-byte prefix/suffix hashes
 	buf, sbuf          []byte
-	srcURL             string // source URL the src* fields were computed from
-	hostCache          []byte // host whose domain length is lastDomLen
-	lastDomLen         int
+	srcURL             string                 // source URL the src* fields were computed from
+	domCache           [domCacheSize]domEntry // recent hosts and their domain length
 }
 
-func (r *Request) lastHost() string {
-	return unsafe.String(unsafe.SliceData(r.hostCache), len(r.hostCache))
+const domCacheSize = 32
+
+// domEntry caches the registrable-domain length of a host (a private copy).
+type domEntry struct {
+	host   []byte
+	domLen int
+}
+
+func domSlot(h string) int {
+	return (len(h)*131 + int(h[0])*7 + int(h[len(h)-1])*31 + int(h[len(h)/2])) & (domCacheSize - 1)
+}
+
+// hostDomain returns site.Domain(host), remembered per Request so that
+// repeated hosts neither lock site's memo nor allocate.
+func (r *Request) hostDomain(host string) string {
+	c := &r.domCache[domSlot(host)]
+	if string(c.host) == host {
+		return host[len(host)-c.domLen:]
+	}
+	d := site.Domain(host)
+	if len(d) > len(host) || host[len(host)-len(d):] != d {
+		return d // not a suffix (never expected): do not cache
+	}
+	c.host = append(c.host[:0], host...)
+	c.domLen = len(d)
+	return host[len(host)-len(d):]
 }
 
 // fastHost returns the host of lower-case URL s whose authority starts at n,
@@ -53,7 +79,20 @@ func fastHost(s string, n int) string {
 		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_' {
 			continue
 		}
-		if c == '/' || c == '?' || c == '#' || c == ':' {
+		if c == '/' || c == '?' || c == '#' {
+			break
+		}
+		if c == ':' {
+			// a port must follow, else use the full parser (user info)
+			for j := i + 1; j < len(s); j++ {
+				d := s[j]
+				if d == '/' || d == '?' || d == '#' {
+					break
+				}
+				if d < '0' || d > '9' {
+					return ""
+				}
+			}
 			break
 		}
 		return ""
@@ -96,13 +135,7 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 		r.domain = ""
 		return ErrNoHost
 	}
-	if r.host == r.lastHost() {
-		r.domain = r.host[len(r.host)-r.lastDomLen:]
-	} else {
-		r.domain = site.Domain(r.host)
-		r.hostCache = append(r.hostCache[:0], r.host...)
-		r.lastDomLen = len(r.domain)
-	}
+	r.domain = r.hostDomain(r.host)
 	r.hostStart, r.hostEnd = n, n
 	auth := r.lower[n:]
 	if i := strings.IndexAny(auth, "/?#\\"); i >= 0 {
@@ -126,14 +159,50 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 				r.srcEntity = r.srcHost[:len(r.srcHost)-suffix]
 			}
 		}
+		r.nSrc = labelHashes(&r.srcHashes, r.srcHost, domainHash)
+		r.nEnt = labelHashes(&r.entHashes, r.srcEntity, entityHash)
 		r.srcURL = sourceURL
 	} else {
 		r.srcHost, r.srcDomain, r.srcEntity = "", "", ""
+		r.nSrc, r.nEnt = 0, 0
 	}
 	r.third = t != TypeDocument && r.srcHost != "" && r.domain != r.srcDomain
 	r.tokenize()
 	return nil
 }
+
+// maxLabels is the number of label suffixes of a source host kept hashed.
+const maxLabels = 12
+
+// labelHashes stores hash(s), hash of s after its first dot, ... in dst and
+// returns their number, or -1 when s has more than maxLabels labels.
+func labelHashes(dst *[maxLabels]uint64, s string, hash func(string) uint64) int {
+	n := 0
+	for s != "" {
+		if n == maxLabels {
+			return -1
+		}
+		dst[n] = hash(s)
+		n++
+		i := strings.IndexByte(s, '.')
+		if i < 0 {
+			break
+		}
+		s = s[i+1:]
+	}
+	return n
+}
+
+// domainHash is 64-bit FNV-1a; entityHash marks "name.*" entries.
+func domainHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
+}
+
+func entityHash(s string) uint64 { return domainHash(s) ^ 0x9e3779b97f4a7c15 }
 
 // schemeLen returns the length of "http://", "https://", "ws://" or "wss://"
 // at the start of lower-case s, or 0.
@@ -230,41 +299,71 @@ func nextToken(s string, i int) (h uint32, next int, ok bool) {
 }
 
 func (r *Request) tokenize() {
-	s := r.lower
+	s := r.lower // already lower-case
 	var seen uint64
-	r.bloom = [4]uint64{}
-	i := 0
-	for {
-		h, next, ok := nextToken(s, i)
-		if !ok {
-			return
+	r.bloom = [bloomWords]uint64{}
+	ntok := 0
+	n := len(s)
+	for i := 0; i < n; {
+		if !tokenChar[s[i]] {
+			i++
+			continue
 		}
-		r.bloom[(h>>6)&3] |= 1 << (h & 63)
+		start := i
+		h := uint32(hashSeed)
+		for ; i < n && tokenChar[s[i]]; i++ {
+			h = (h ^ uint32(s[i])) * hashMul
+		}
+		if i-start < 2 {
+			continue
+		}
+		b := bloomBit(h)
+		r.bloom[b>>6] |= 1 << (b & 63)
+		if i-start >= 4 {
+			b = bloomBit(prefixHash(s[start : start+4]))
+			r.bloom[b>>6] |= 1 << (b & 63)
+			b = bloomBit(suffixHash(s[i-4 : i]))
+			r.bloom[b>>6] |= 1 << (b & 63)
+		}
+		if r.tokMore >= 0 {
+			continue // only the bloom filter is still filled
+		}
 		bit := uint64(1) << (h & 63)
-		dup := false
 		if seen&bit != 0 {
-			for _, t := range r.tokens[:r.ntok] {
+			dup := false
+			for _, t := range r.tokens[:ntok] {
 				if t == h {
 					dup = true
 					break
 				}
 			}
-		}
-		if !dup {
-			if r.ntok == maxTokens {
-				if r.tokMore < 0 {
-					r.tokMore = i
-				}
-				i = next
-				continue // keep filling the bloom filter
+			if dup {
+				continue
 			}
-			seen |= bit
-			r.tokens[r.ntok] = h
-			r.ntok++
 		}
-		i = next
+		if ntok == maxTokens {
+			r.tokMore = start
+			continue
+		}
+		seen |= bit
+		r.tokens[ntok] = h
+		ntok++
 	}
+	r.ntok = ntok
 }
+
+// The request bloom filter: bloomBits bits.
+const (
+	bloomWords = 8
+	bloomBits  = 64 * bloomWords
+)
+
+func bloomBit(h uint32) uint32 { return (h ^ h>>17) & (bloomBits - 1) }
+
+// prefixHash and suffixHash hash the first / last 4 bytes of a token; a rule
+// token cut by '*' or the pattern end is only known to start / end a URL token.
+func prefixHash(s string) uint32 { return hashToken(s)*0x9e3779b1 ^ 0x5bd1e995 }
+func suffixHash(s string) uint32 { return hashToken(s)*0x85ebca6b ^ 0xc2b2ae35 }
 
 // URL returns the request URL as given.
 func (r *Request) URL() string { return r.url }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -56,6 +57,28 @@ type ruleAux struct {
 	exclude []string // domain=~ entries
 	re      *regexp.Regexp
 	lit     string // a literal every match contains (regex pre-filter)
+
+	incH, excH []uint64 // sorted hashes of include / exclude (domainHash, entityHash for "x.*")
+}
+
+// hashDomains fills incH and excH.
+func (a *ruleAux) hashDomains() {
+	h := func(list []string) []uint64 {
+		if len(list) == 0 {
+			return nil
+		}
+		out := make([]uint64, len(list))
+		for i, d := range list {
+			if strings.HasSuffix(d, ".*") {
+				out[i] = entityHash(d[:len(d)-2])
+			} else {
+				out[i] = domainHash(d)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	a.incH, a.excH = h(a.include), h(a.exclude)
 }
 
 // ErrSkipped is wrapped by the error ParseRule returns for a valid line that is
@@ -384,6 +407,9 @@ func normDomain(d string) (string, error) {
 }
 
 func (r *Rule) parsePattern(p string) error {
+	if strings.ContainsAny(p, " \t") {
+		return errors.New("white space in pattern")
+	}
 	if len(p) >= 2 && p[0] == '/' && p[len(p)-1] == '/' {
 		src := p[1 : len(p)-1]
 		if src == "" {
@@ -574,7 +600,7 @@ func (r *Rule) String() string {
 			lead = "|"
 		case p == "":
 			lead = "*"
-		case p[0] == '|' || strings.HasPrefix(p, "@@") || (p[0] == '/' && len(p) >= 2 && p[len(p)-1] == '/' && r.flags&fRightAnchor == 0):
+		case p[0] == '|' || p[0] == '!' || p[0] == '[' || strings.HasPrefix(p, "@@") || (p[0] == '/' && len(p) >= 2 && p[len(p)-1] == '/' && r.flags&fRightAnchor == 0):
 			lead = "*"
 		}
 		b.WriteString(lead)
@@ -636,7 +662,7 @@ func (r *Rule) String() string {
 	if r.flags&fBadfilter != 0 {
 		opts = append(opts, "badfilter")
 	}
-	if len(opts) == 0 && (strings.IndexByte(p, '$') >= 0) {
+	if len(opts) == 0 && (p == "" || strings.IndexByte(p, '$') >= 0) {
 		opts = append(opts, "all")
 	}
 	if len(opts) > 0 {

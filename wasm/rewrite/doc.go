@@ -44,5 +44,8 @@
 // tag; if an element other than <html> comes first (a document without
 // <head>, or whose head is implied), it is placed just before that element,
 // so that it still runs before any script of the implied head; a document
-// without any element gets it at the end.
+// without any element gets it at the end. The <head> that receives the
+// injection is always kept (Remove, Replace and Inspect on it act as Keep).
+// The injection lands before a <meta charset> that follows <head>: keep it
+// small and ASCII, and let the HTTP Content-Type carry the charset.
 package rewrite

@@ -72,12 +72,10 @@ func (e *Element) HasAttr(name string) bool {
 // references decoded (&amp; &lt; &gt; &quot; &apos; &nbsp; &sol; &colon;
 // &period; &quest; &equals; &num; &percnt; and numeric &#N; &#xH;). Other
 // references are left as they are.
-func (e *Element) AttrDecoded(name string) (string, bool) {
-	v, ok := e.Attr(name)
-	if !ok {
-		return "", false
-	}
-	return DecodeEntities(v), true
+// An absent attribute gives "" (use HasAttr to tell it from an empty one).
+func (e *Element) AttrDecoded(name string) string {
+	v, _ := e.Attr(name)
+	return DecodeEntities(v)
 }
 
 // Attrs iterates over the attributes (raw name as written, raw value), in

@@ -16,15 +16,14 @@ type policy struct{}
 func (policy) StartTag(e *rewrite.Element) rewrite.Action {
 	switch string(e.Name()) {
 	case "script":
-		src, ok := e.AttrDecoded("src")
-		if !ok {
+		if !e.HasAttr("src") {
 			return rewrite.Inspect // decide in Content
 		}
-		if strings.Contains(src, "tracker.example") {
+		if strings.Contains(e.AttrDecoded("src"), "tracker.example") {
 			return rewrite.Remove
 		}
 	case "img":
-		if src, _ := e.AttrDecoded("src"); strings.Contains(src, "tracker.example") {
+		if strings.Contains(e.AttrDecoded("src"), "tracker.example") {
 			return rewrite.Remove
 		}
 	}

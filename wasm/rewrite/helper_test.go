@@ -51,15 +51,15 @@ type trackerHandler struct{ hosts map[string]bool }
 func (h trackerHandler) StartTag(e *Element) Action {
 	switch string(e.Name()) {
 	case "script":
-		if src, ok := e.AttrDecoded("src"); ok {
-			if isTracker(h.hosts, src) {
+		if e.HasAttr("src") {
+			if isTracker(h.hosts, e.AttrDecoded("src")) {
 				return Remove
 			}
 			return Keep
 		}
 		return Inspect
 	case "img":
-		src, _ := e.AttrDecoded("src")
+		src := e.AttrDecoded("src")
 		w, _ := e.Attr("width")
 		ht, _ := e.Attr("height")
 		if isTracker(h.hosts, src) || string(w) == "1" && string(ht) == "1" {

@@ -2,7 +2,7 @@ package rewrite
 
 import (
 	"bytes"
-		"io"
+	"io"
 	"runtime"
 	"strings"
 	"testing"

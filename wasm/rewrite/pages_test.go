@@ -126,3 +126,50 @@ func isSubsequence(sub, s []byte) bool {
 	}
 	return j == len(sub)
 }
+
+type rawRecorder struct{ raws []string }
+
+func (h *rawRecorder) StartTag(e *Element) Action {
+	h.raws = append(h.raws, string(e.Raw()))
+	return Keep
+}
+func (h *rawRecorder) Content(*Element, []byte) Action { return Keep }
+
+// referenceStartTags lists the raw start tags found by x/net/html's
+// tokenizer, with noscript content tokenized as markup (our choice).
+func referenceStartTags(src []byte) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(src))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			out = append(out, string(z.Raw()))
+			if name, _ := z.TagName(); string(name) == "noscript" {
+				if z.Next() == html.TextToken {
+					out = append(out, referenceStartTags(bytes.Clone(z.Raw()))...)
+				}
+			}
+		}
+	}
+}
+
+// TestPagesAgreeWithReference checks that every start tag of the real pages
+// is seen, with the same bytes, by our tokenizer and x/net/html's.
+func TestPagesAgreeWithReference(t *testing.T) {
+	for name, src := range pages(t) {
+		h := &rawRecorder{}
+		Rewrite(nil, src, h, Options{})
+		want := referenceStartTags(src)
+		if len(h.raws) != len(want) {
+			t.Errorf("%s: %d start tags, reference %d", name, len(h.raws), len(want))
+		}
+		for i := range min(len(h.raws), len(want)) {
+			if h.raws[i] != want[i] {
+				t.Errorf("%s: start tag %d is %.80q, reference %.80q", name, i, h.raws[i], want[i])
+				break
+			}
+		}
+	}
+}

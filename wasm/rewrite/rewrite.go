@@ -755,6 +755,15 @@ var class = func() (t [256]uint8) {
 	return
 }()
 
+// nameRun marks the bytes that continue an attribute name.
+var nameRun = func() (t [256]bool) {
+	for c := range t {
+		k := class[c]
+		t[c] = k == kOther || k == kDQ || k == kSQ
+	}
+	return
+}()
+
 // scanTag advances through a tag; it returns the index after '>' and true
 // when the tag is complete.
 func (r *Rewriter) scanTag(p []byte, i int) (int, bool) {
@@ -803,7 +812,7 @@ func (r *Rewriter) scanTag(p []byte, i int) (int, bool) {
 			case kEq:
 				ts = tBeforeVal
 			default:
-				for i+1 < n && class[p[i+1]] >= kDQ || i+1 < n && class[p[i+1]] == kOther {
+				for i+1 < n && nameRun[p[i+1]] {
 					i++
 				}
 			}
@@ -1140,6 +1149,9 @@ func (r *Rewriter) startTagDone(end int) {
 	if void && a == Inspect {
 		a = Keep
 	}
+	if injAfter && (a == Remove || a == Replace || a == Inspect) {
+		a = Keep // the <head> receiving the injection stays
+	}
 	if a > Inspect {
 		a = Keep
 	}
@@ -1188,15 +1200,9 @@ func (r *Rewriter) startTagDone(end int) {
 		} else {
 			r.startBuffer(a, rawTag, name, raw != rawNone)
 		}
-		if injAfter {
-			r.inject()
-		}
 	case Inspect:
 		r.seg = end
 		r.startBuffer(a, rawTag, name, raw != rawNone)
-		if injAfter { // <head> inspected: injection goes to its content
-			r.inject()
-		}
 	}
 	r.tagBuf = r.tagBuf[:0]
 	r.held, r.hold = false, false

@@ -134,6 +134,8 @@ var tokenizerCases = []struct {
 	{"inject-before-removed", `<script src=t rm></script>x`, `[I]x`, "script", Options{Inject: []byte("[I]")}},
 	{"inject-head-unclosed", `<html><head`, `<html><head[I]`, "html", Options{Inject: []byte("[I]")}},
 	{"inject-head-removetag", `<head rmtag><meta>`, `[I]<meta>`, "head meta", Options{Inject: []byte("[I]")}},
+	{"inject-head-kept", `<head rm><title>x</title></head>`, `<head rm>[I]<title>x</title></head>`, "head title", Options{Inject: []byte("[I]")}},
+	{"inject-head-inspect-kept", `<head insp>bad</head>`, `<head insp>[I]bad</head>`, "head", Options{Inject: []byte("[I]")}},
 	{"inject-once", `<head><head><body>`, `<head>[I]<head><body>`, "head head body", Options{Inject: []byte("[I]")}},
 	{"inject-long-head", `<head title="` + strings.Repeat("x", 100) + `"><b rm>x</b>`, `<head title="` + strings.Repeat("x", 100) + `">[I]`, "b", Options{MaxTag: 64, Inject: []byte("[I]")}},
 	{"inject-long-body", `<html><body title="` + strings.Repeat("x", 100) + `">`, `<html>[I]<body title="` + strings.Repeat("x", 100) + `">`, "html", Options{MaxTag: 64, Inject: []byte("[I]")}},
@@ -181,7 +183,7 @@ func TestAttr(t *testing.T) {
 		for n, v := range e.Attrs() {
 			got = append(got, fmt.Sprintf("%s=%s", n, v))
 		}
-		src, _ := e.AttrDecoded("SRC")
+		src := e.AttrDecoded("SRC")
 		_, hasX := e.Attr("x")
 		_, hasNo := e.Attr("nope")
 		got = append(got, "src:"+src, fmt.Sprint(hasX, hasNo))
@@ -215,7 +217,7 @@ func TestDecodeEntities(t *testing.T) {
 
 type handlerFunc func(e *Element) Action
 
-func (f handlerFunc) StartTag(e *Element) Action          { return f(e) }
+func (f handlerFunc) StartTag(e *Element) Action      { return f(e) }
 func (f handlerFunc) Content(*Element, []byte) Action { return Keep }
 
 func TestStats(t *testing.T) {

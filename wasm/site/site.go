@@ -1,6 +1,12 @@
 // Package site extracts hosts from URLs and decides first/third party by
 // registrable domain (eTLD+1, Public Suffix List from golang.org/x/net/publicsuffix).
 //
+// The list is not linked from x/net (whose publicsuffix package pulls
+// net/http, crypto/tls and x509 into the wasm core): internal/pslgen decodes
+// x/net's copy into psl.dat, which is embedded and turned into a lookup table
+// on first use. IDNs are converted by the package's own Punycode encoder
+// (ToASCII) instead of golang.org/x/net/idna. Tests check both against x/net.
+//
 // Every function is allocation-free for ASCII lower-case input, the common case
 // on the matching hot path; upper-case or Unicode hosts are normalised with one
 // allocation (IDNs become punycode).
@@ -8,10 +14,6 @@ package site
 
 import (
 	"strings"
-	"sync"
-
-	"golang.org/x/net/idna"
-	"golang.org/x/net/publicsuffix"
 )
 
 // Host returns the lower-case host of rawurl without port, user info or IPv6
@@ -125,7 +127,7 @@ func normalise(h string) string {
 		}
 	}
 	if !ascii {
-		p, err := idna.Lookup.ToASCII(h)
+		p, err := ToASCII(h)
 		if err != nil {
 			return ""
 		}
@@ -159,40 +161,13 @@ func IsIP(host string) bool {
 
 // Domain returns the registrable domain (eTLD+1) of host: "www.bbc.co.uk" ->
 // "bbc.co.uk". IP literals, single labels and public suffixes themselves are
-// returned unchanged.
-//
-// Results are memoised (publicsuffix allocates on every call), so repeated
-// hosts cost a map lookup and no allocation; the memo is bounded.
+// returned unchanged. host must be lower-case ASCII, as Host returns it.
+// Domain does not allocate.
 func Domain(host string) string {
 	if host == "" || IsIP(host) {
 		return host
 	}
-	memo.RLock()
-	d, ok := memo.m[host]
-	memo.RUnlock()
-	if ok {
-		return d
-	}
-	h := strings.Clone(host)
-	d = domain(h)
-	memo.Lock()
-	if len(memo.m) >= memoMax {
-		clear(memo.m)
-	}
-	memo.m[h] = d
-	memo.Unlock()
-	return d
-}
-
-const memoMax = 1 << 15
-
-var memo = struct {
-	sync.RWMutex
-	m map[string]string
-}{m: make(map[string]string)}
-
-func domain(host string) string {
-	suffix, _ := publicsuffix.PublicSuffix(host)
+	suffix, _ := PublicSuffix(host)
 	if len(suffix) >= len(host) {
 		return host
 	}

@@ -18,9 +18,11 @@
 // snippet is documented. Parse reports bad lines as *Error (file, line,
 // field) and keeps going.
 //
-// Matching is a single pass over the script with a two-byte prefilter: a
-// bitset of the first two bytes of every signature selects the positions
-// where candidates are verified. Match never allocates.
+// Matching is a single pass over the script with a two-byte prefilter: each
+// signature is keyed on its rarest pair of adjacent bytes (by a static
+// estimate of byte frequency in JavaScript), and a bitset of those pairs
+// selects the positions where candidates are verified. Match never
+// allocates.
 package snippet
 
 import (
@@ -60,13 +62,15 @@ type sig struct {
 	Match
 	lit []byte         // literal, or the regexp's literal prefix
 	re  *regexp.Regexp // anchored regexp, nil for a literal
+	k   int            // offset in lit of the two bytes the prefilter keys on
 }
 
 // Set is a compiled signature list. It is safe for concurrent use.
 type Set struct {
 	sigs  []sig
-	bits  [1024]uint64       // bit k set: some signature starts with the two bytes k
+	bits  [1024]uint64       // bit k set: some signature has its key pair k
 	cands map[uint16][]int32 // two-byte key -> signature indexes, in list order
+	maxK  int                // largest key offset
 }
 
 // Parse compiles a signature list. name is used in error messages. Bad lines
@@ -158,8 +162,29 @@ func slug(s string) bool {
 	return true
 }
 
+// commonness estimates how often a byte occurs in JavaScript source: the
+// prefilter keys each signature on its rarest pair of adjacent bytes.
+func commonness(c byte) int {
+	switch {
+	case c == ' ' || c == 'e' || c == 't' || c == 'a' || c == 'o' || c == 'i' || c == 'n' || c == 's' || c == 'r':
+		return 4
+	case 'a' <= c && c <= 'z', c == '.', c == '(', c == ')', c == '\'', c == '"', c == ';', c == ',', c == '=', c == '\n', c == '\t':
+		return 3
+	case '0' <= c && c <= '9', c == '/', c == '-', c == ':', c == '{', c == '}', c == '[', c == ']':
+		return 2
+	}
+	return 1
+}
+
 func (s *Set) add(g sig) {
-	k := uint16(g.lit[0])<<8 | uint16(g.lit[1])
+	best := 1 << 30
+	for i := 0; i+1 < len(g.lit); i++ {
+		if c := commonness(g.lit[i]) + commonness(g.lit[i+1]); c < best {
+			best, g.k = c, i
+		}
+	}
+	s.maxK = max(s.maxK, g.k)
+	k := uint16(g.lit[g.k])<<8 | uint16(g.lit[g.k+1])
 	s.bits[k>>6] |= 1 << (k & 63)
 	s.cands[k] = append(s.cands[k], int32(len(s.sigs)))
 	s.sigs = append(s.sigs, g)
@@ -194,26 +219,45 @@ func (s *Set) Find(script []byte, pred func(Match) bool) (Match, bool) {
 	if s == nil || len(s.sigs) == 0 {
 		return Match{}, false
 	}
+	// A signature keyed at offset k is found when its key pair is at i,
+	// starting at i-k: scan on until no later key can start further left.
+	var best *sig
+	at, bestIdx := 0, int32(0)
 	for i := 0; i+1 < len(script); i++ {
+		if best != nil && i > at+s.maxK {
+			break
+		}
 		k := uint16(script[i])<<8 | uint16(script[i+1])
 		if s.bits[k>>6]&(1<<(k&63)) == 0 {
 			continue
 		}
-		rest := script[i:]
 		for _, j := range s.cands[k] {
 			g := &s.sigs[j]
+			start := i - g.k
+			if start < 0 || best != nil && (start > at || start == at && j > bestIdx) {
+				continue
+			}
+			rest := script[start:]
 			if !bytes.HasPrefix(rest, g.lit) {
 				continue
 			}
 			if g.re != nil && !g.re.Match(rest) {
 				continue
 			}
-			m := g.Match
-			m.Offset = i
-			if pred == nil || pred(m) {
-				return m, true
+			if pred != nil {
+				m := g.Match
+				m.Offset = start
+				if !pred(m) {
+					continue
+				}
 			}
+			best, at, bestIdx = g, start, j
 		}
+	}
+	if best != nil {
+		m := best.Match
+		m.Offset = at
+		return m, true
 	}
 	return Match{}, false
 }

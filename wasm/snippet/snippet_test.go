@@ -40,7 +40,7 @@ func loadList(t testing.TB) *Set {
 // Real install snippets as vendors publish them (IDs replaced).
 var realSnippets = []struct {
 	name, script, vendor string
-	cat              consent.Category
+	cat                  consent.Category
 }{
 	{"gtag", `window.dataLayer = window.dataLayer || [];
   function gtag(){dataLayer.push(arguments);}

@@ -114,6 +114,11 @@ func TestShippedLists(t *testing.T) {
 			if len(v.Sources) == 0 {
 				t.Errorf("%s:%d: vendor %q has no source", c.Name, v.Line, v.ID)
 			}
+			for _, s := range v.Sources {
+				if !strings.HasPrefix(s, "https://") {
+					t.Errorf("%s:%d: vendor %q: source %q is not an https URL", c.Name, v.Line, v.ID, s)
+				}
+			}
 			if v.Name == "" {
 				t.Errorf("%s:%d: vendor %q has no display name", c.Name, v.Line, v.ID)
 			}
@@ -186,6 +191,15 @@ func TestShippedExpectations(t *testing.T) {
 		{"www.facebook.com", "/tr/?id=1&ev=PageView", "meta", consent.Advertising},
 		{"shop.example", "/tr/?id=1&ev=PageView&noscript=1", "meta", consent.Advertising},
 		{"www.facebook.com", "/plugins/like.php", "meta", consent.Social},
+		{"connect.facebook.net", "/en_US/sdk.js", "meta", consent.Social},
+		{"connect.facebook.net", "/signals/config/123?v=2.9", "meta", consent.Advertising},
+		{"shop.example", "/js/mixpanel/track/?data=eyJ&ip=1", "mixpanel", consent.Analytics},
+		{"tags.tiqcdn.com", "/utag/acme/main/prod/utag.js", "tealium", consent.TagManager},
+		{"cdn.shop.example", "/utag/acme/main/prod/utag.js", "tealium", consent.TagManager},
+		{"smetrics.shop.example", "/ee/irl1/v1/interact?configId=abc&requestId=1", "adobe-analytics", consent.Analytics},
+		{"www.shop.example", "/rb_bf12345abc?type=js3&sn=v_4_srv&flavor=post", "dynatrace", consent.Analytics},
+		{"www.shop.example", "/cdn-cgi/zaraz/i.js", "cloudflare", consent.TagManager},
+		{"www.shop.example", "/.well-known/shopify/monorail/unstable/produce_batch", "shopify", consent.Analytics},
 		{"analytics.tiktok.com", "/i18n/pixel/events.js", "tiktok", consent.Advertising},
 		{"snap.licdn.com", "/li.lms-analytics/insight.min.js", "linkedin", consent.Advertising},
 		{"static.ads-twitter.com", "/uwt.js", "x", consent.Advertising},

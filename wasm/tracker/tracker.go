@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
@@ -38,10 +39,14 @@ type hostEntry struct {
 	vendor   int32
 	category consent.Category
 	pattern  string
+	file     string // where it was listed, for duplicate reports
+	line     int
 }
 
 type pathEntry struct {
 	sig      catalog.Path
+	prefix   string // literal start of the pattern, up to the first '*'
+	literal  string // longest literal run of the pattern: must occur in the path
 	vendor   int32
 	category consent.Category
 	pattern  string
@@ -56,7 +61,8 @@ type DB struct {
 	hostList []hostEntry
 	paths    []pathEntry        // signatures for any host
 	scoped   map[string][]int32 // domain -> indices into paths of domain= signatures
-	global   []pathEntry        // the tail of paths without domain=
+	bySeg    map[string][]int32 // first path segment -> indices into paths of unscoped signatures
+	starSeg  []int32            // unscoped signatures whose first segment has a '*'
 }
 
 // Compile builds a DB from catalogs. Vendors with the same id in several
@@ -66,40 +72,73 @@ type DB struct {
 // category or source, and entries whose category is none are reported and
 // skipped.
 func Compile(cats ...*catalog.Catalog) (*DB, []error) {
-	db := &DB{byID: map[string]int32{}, hosts: map[string]int32{}, scoped: map[string][]int32{}}
-	var errs []error
-	type origin struct {
-		vendor string
-		where  string
+	return compile(false, cats)
+}
+
+// compile builds the DB; parsed skips the checks catalog.Parse has already
+// made (Load's catalogs come straight from Parse).
+func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
+	total, nv := 0, 0
+	perVendor := map[string]int{}
+	for _, c := range cats {
+		if c != nil {
+			nv += len(c.Vendors)
+			for i := range c.Vendors {
+				total += len(c.Vendors[i].Entries)
+				perVendor[c.Vendors[i].ID] += len(c.Vendors[i].Entries)
+			}
+		}
 	}
-	seen := map[string]origin{}
+	db := &DB{byID: make(map[string]int32, nv), hosts: make(map[string]int32, total),
+		hostList: make([]hostEntry, 0, total), vendors: make([]catalog.Vendor, 0, nv), scoped: map[string][]int32{}}
+	var errs []error
+	type key struct{ kind, value, domain string }
+	type origin struct {
+		vendor, file string
+		line         int
+	}
+	seen := make(map[key]origin, total/2)
 	for _, c := range cats {
 		if c == nil {
 			continue
 		}
 		for _, v := range c.Vendors {
-			at := func(line int) string { return fmt.Sprintf("%s:%d", c.Name, line) }
 			if v.Category == consent.None || len(v.Sources) == 0 {
 				errs = append(errs, &catalog.Error{File: c.Name, Line: v.Line,
 					Msg: fmt.Sprintf("vendor %q skipped: needs a category and at least one source", v.ID)})
 				continue
+			}
+			// Catalogs built in code (upstream formats) get the checks Parse
+			// makes, so that the serialised form always parses back.
+			if !parsed { // Parse has checked ids, sources and entries
+				if err := catalog.CheckID(v.ID); err != nil {
+					errs = append(errs, &catalog.Error{File: c.Name, Line: v.Line, Msg: "vendor skipped: " + err.Error()})
+					continue
+				}
 			}
 			vi, ok := db.byID[v.ID]
 			if !ok {
 				vi = int32(len(db.vendors))
 				db.byID[v.ID] = vi
 				db.vendors = append(db.vendors, catalog.Vendor{
-					ID: v.ID, Name: v.Name, Owner: v.Owner, Category: v.Category, Line: v.Line,
+					ID: v.ID, Name: cleanText(v.Name), Owner: cleanText(v.Owner), Category: v.Category, Line: v.Line,
+					Entries: make([]catalog.Entry, 0, perVendor[v.ID]),
 				})
 			}
 			mv := &db.vendors[vi]
 			if mv.Name == "" {
-				mv.Name = v.Name
+				mv.Name = cleanText(v.Name)
 			}
 			if mv.Owner == "" {
-				mv.Owner = v.Owner
+				mv.Owner = cleanText(v.Owner)
 			}
 			for _, s := range v.Sources {
+				if !parsed {
+					if err := catalog.CheckSource(s); err != nil {
+						errs = append(errs, &catalog.Error{File: c.Name, Line: v.Line, Msg: fmt.Sprintf("vendor %q: source skipped: %v", v.ID, err)})
+						continue
+					}
+				}
 				if !contains(mv.Sources, s) {
 					mv.Sources = append(mv.Sources, s)
 				}
@@ -110,26 +149,42 @@ func Compile(cats ...*catalog.Catalog) (*DB, []error) {
 						Msg: fmt.Sprintf("%s %q has no category; skipped", e.Kind, e.Value)})
 					continue
 				}
-				key := e.Kind + "\x00" + e.Value + "\x00" + e.Domain
-				if o, dup := seen[key]; dup {
+				if !parsed {
+					if err := checkEntry(&e); err != nil {
+						errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line, Msg: fmt.Sprintf("vendor %q: %v; skipped", v.ID, err)})
+						continue
+					}
+				}
+				// Hosts are deduplicated by the host table itself, the
+				// rest by seen.
+				var dupOf *origin
+				k := key{e.Kind, e.Value, e.Domain}
+				if e.Kind == catalog.KindHost {
+					if i, dup := db.hosts[e.Value]; dup {
+						h := &db.hostList[i]
+						dupOf = &origin{db.vendors[h.vendor].ID, h.file, h.line}
+					}
+				} else if o, dup := seen[k]; dup {
+					dupOf = &o
+				}
+				if dupOf != nil {
 					errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line,
-						Msg: fmt.Sprintf("%s %q of vendor %q already listed for vendor %q at %s; skipped", e.Kind, e.Value, v.ID, o.vendor, o.where)})
+						Msg: fmt.Sprintf("%s %q of vendor %q already listed for vendor %q at %s:%d; skipped", e.Kind, e.Value, v.ID, dupOf.vendor, dupOf.file, dupOf.line)})
 					continue
 				}
 				switch e.Kind {
 				case catalog.KindHost:
 					db.hosts[e.Value] = int32(len(db.hostList))
-					db.hostList = append(db.hostList, hostEntry{vendor: vi, category: e.Category, pattern: e.Value})
+					db.hostList = append(db.hostList, hostEntry{vendor: vi, category: e.Category, pattern: e.Value, file: c.Name, line: e.Line})
 				case catalog.KindPath:
-					sig, err := catalog.ParsePath(e.Value)
-					if err != nil {
-						errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line, Msg: err.Error()})
-						continue
-					}
-					db.paths = append(db.paths, pathEntry{sig: sig, vendor: vi, category: e.Category,
+					sig, _ := catalog.ParsePath(e.Value) // checked by checkEntry
+					db.paths = append(db.paths, pathEntry{sig: sig, prefix: literalPrefix(sig.Pattern),
+						literal: longestLiteral(sig.Pattern), vendor: vi, category: e.Category,
 						pattern: e.Value, domain: e.Domain})
 				}
-				seen[key] = origin{v.ID, at(e.Line)}
+				if e.Kind != catalog.KindHost {
+					seen[k] = origin{v.ID, c.Name, e.Line}
+				}
 				mv.Entries = append(mv.Entries, e)
 			}
 		}
@@ -150,15 +205,66 @@ func Compile(cats ...*catalog.Catalog) (*DB, []error) {
 		}
 		return len(a.sig.Pattern) > len(b.sig.Pattern)
 	})
-	n := 0
+	db.bySeg = map[string][]int32{}
 	for i := range db.paths {
-		if d := db.paths[i].domain; d != "" {
-			db.scoped[d] = append(db.scoped[d], int32(i))
-			n++
+		p := &db.paths[i]
+		if p.domain != "" {
+			db.scoped[p.domain] = append(db.scoped[p.domain], int32(i))
+		} else if seg, ok := literalSegment(p.sig.Pattern); ok {
+			db.bySeg[seg] = append(db.bySeg[seg], int32(i))
+		} else {
+			db.starSeg = append(db.starSeg, int32(i))
 		}
 	}
-	db.global = db.paths[n:]
+	// A vendor whose sources were all invalid cannot be serialised.
+	for i := range db.vendors {
+		if len(db.vendors[i].Sources) == 0 {
+			db.vendors[i].Sources = []string{"urn:consentguard:no-source"}
+		}
+	}
 	return db, errs
+}
+
+// checkEntry normalises an entry built in code and validates it the way
+// catalog.Parse does.
+func checkEntry(e *catalog.Entry) error {
+	if e.Domain != "" {
+		e.Domain = strings.TrimPrefix(strings.ToLower(e.Domain), ".")
+		if err := catalog.CheckHost(e.Domain); err != nil {
+			return fmt.Errorf("domain=: %v", err)
+		}
+	}
+	switch e.Kind {
+	case catalog.KindHost:
+		e.Value = strings.TrimSuffix(strings.ToLower(e.Value), ".")
+		if e.Domain != "" {
+			return fmt.Errorf("host %q: domain= does not apply to host entries", e.Value)
+		}
+		return catalog.CheckHost(e.Value)
+	case catalog.KindPath:
+		p, err := catalog.ParsePath(e.Value)
+		if err == nil {
+			e.Value = p.String()
+		}
+		return err
+	case catalog.KindCookie:
+		return catalog.CheckCookie(e.Value)
+	}
+	return fmt.Errorf("unknown entry kind %q", e.Kind)
+}
+
+// cleanText makes a display name safe for the one-line text form.
+func cleanText(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "?")
+	}
+	s = strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.TrimSpace(s)
 }
 
 // valueLen is the number of parameter-value bytes a signature pins down.
@@ -168,6 +274,65 @@ func valueLen(p *catalog.Path) int {
 		n += len(q.Value)
 	}
 	return n
+}
+
+// literalPrefix returns the pattern up to its first '*'.
+func literalPrefix(pattern string) string {
+	if i := strings.IndexByte(pattern, '*'); i >= 0 {
+		return pattern[:i]
+	}
+	return pattern
+}
+
+// longestLiteral returns the longest run of the pattern without '*'.
+func longestLiteral(pattern string) string {
+	best := ""
+	for _, part := range strings.Split(pattern, "*") {
+		if len(part) > len(best) {
+			best = part
+		}
+	}
+	return best
+}
+
+// literalSegment returns the first path segment of a pattern ("/b/ss/" ->
+// "b") when it is literal and complete, so that the signature can only match
+// paths with that first segment.
+func literalSegment(pattern string) (string, bool) {
+	if !strings.HasPrefix(pattern, "/") {
+		return "", false
+	}
+	rest := pattern[1:]
+	end := strings.IndexByte(rest, '/')
+	if end < 0 {
+		end = len(rest)
+	}
+	seg := rest[:end]
+	if strings.IndexByte(seg, '*') >= 0 {
+		return "", false
+	}
+	return seg, true
+}
+
+// firstSegment returns the first segment of a request path.
+func firstSegment(path string) string {
+	if len(path) == 0 || path[0] != '/' {
+		return ""
+	}
+	rest := path[1:]
+	if end := strings.IndexByte(rest, '/'); end >= 0 {
+		return rest[:end]
+	}
+	return rest
+}
+
+// match reports whether a path entry matches a request split into path and
+// raw query, with cheap literal checks before the glob.
+func (p *pathEntry) match(path, query string) bool {
+	if !strings.HasPrefix(path, p.prefix) || !strings.Contains(path, p.literal) {
+		return false
+	}
+	return catalog.MatchPath(p.sig.Pattern, path) && catalog.MatchQuery(p.sig.Params, query)
 }
 
 func contains(list []string, s string) bool {
@@ -254,11 +419,15 @@ func (db *DB) URL(host, pathAndQuery string) (Match, bool) {
 		return Match{}, false
 	}
 	host = strings.TrimSuffix(host, ".")
+	if k := strings.IndexByte(pathAndQuery, '#'); k >= 0 {
+		pathAndQuery = pathAndQuery[:k]
+	}
+	path, query, _ := strings.Cut(pathAndQuery, "?")
 	if len(db.scoped) > 0 {
 		for h := host; h != ""; {
 			if idx, ok := db.scopedFor(h); ok {
 				for _, i := range idx {
-					if p := &db.paths[i]; p.sig.Match(pathAndQuery) {
+					if p := &db.paths[i]; p.match(path, query) {
 						return db.pathMatch(p), true
 					}
 				}
@@ -273,10 +442,27 @@ func (db *DB) URL(host, pathAndQuery string) (Match, bool) {
 	if m, ok := db.Host(host); ok {
 		return m, true
 	}
-	for i := range db.global {
-		if p := &db.global[i]; p.sig.Match(pathAndQuery) {
-			return db.pathMatch(p), true
+	// Unscoped signatures: those keyed by the path's first segment and
+	// those starting with a wildcard, most specific first (paths is sorted,
+	// so the lower index wins).
+	best := int32(-1)
+	for _, i := range db.bySeg[firstSegment(path)] {
+		if db.paths[i].match(path, query) {
+			best = i
+			break
 		}
+	}
+	for _, i := range db.starSeg {
+		if best >= 0 && i > best {
+			break
+		}
+		if db.paths[i].match(path, query) {
+			best = i
+			break
+		}
+	}
+	if best >= 0 {
+		return db.pathMatch(&db.paths[best]), true
 	}
 	return Match{}, false
 }
@@ -362,7 +548,7 @@ func Load(data []byte) (*DB, error) {
 	c, errs := catalog.Parse("tracker-db", data[len(magic):])
 	if len(errs) == 0 {
 		var db *DB
-		db, errs = Compile(c)
+		db, errs = compile(true, []*catalog.Catalog{c})
 		if len(errs) == 0 {
 			return db, nil
 		}

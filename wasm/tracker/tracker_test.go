@@ -156,6 +156,42 @@ func TestCompileErrors(t *testing.T) {
 	}
 }
 
+// TestCompileInCode compiles a catalog built in code (as the upstream
+// loaders do): entries are normalised and validated like parsed ones, and
+// the serialised form loads back.
+func TestCompileInCode(t *testing.T) {
+	c := &catalog.Catalog{Name: "tds.json", Vendors: []catalog.Vendor{
+		{ID: "acme", Name: "Acme\nInc.", Category: consent.Advertising, Sources: []string{"tds:tds.json", "not a url"},
+			Entries: []catalog.Entry{
+				{Kind: "host", Value: "Ads.Acme.EXAMPLE.", Category: consent.Advertising},
+				{Kind: "host", Value: "bad host.example", Category: consent.Advertising},
+				{Kind: "path", Value: "/px?id", Category: consent.Advertising, Domain: ".Acme.example"},
+				{Kind: "cookie", Value: "a;b", Category: consent.Advertising},
+				{Kind: "pixel", Value: "x", Category: consent.Advertising},
+			}},
+		{ID: "Bad ID", Category: consent.Advertising, Sources: []string{"tds:x"}},
+	}}
+	db, errs := Compile(c)
+	if len(errs) != 5 {
+		t.Errorf("errors = %v, want 5 (bad source, bad host, bad cookie, unknown kind, bad id)", errs)
+	}
+	m, ok := db.URL("x.ads.acme.example", "/")
+	if !ok || m.Pattern != "ads.acme.example" {
+		t.Errorf("normalised host not found: %+v %v", m, ok)
+	}
+	if m, ok := db.URL("www.acme.example", "/px?id=1"); !ok || m.Pattern != "/px?id=" {
+		t.Errorf("scoped path not found: %+v %v", m, ok)
+	}
+	data, _ := db.MarshalBinary()
+	db2, err := Load(data)
+	if err != nil {
+		t.Fatalf("Load: %v\n%s", err, data)
+	}
+	if v, _ := db2.Vendor("acme"); v.Name != "Acme Inc." || len(v.Sources) != 1 || len(v.Entries) != 2 {
+		t.Errorf("vendor after Load = %+v", v)
+	}
+}
+
 func TestMarshalLoad(t *testing.T) {
 	db := mustCompile(t, "testdata/mini.txt")
 	data, err := db.MarshalBinary()
@@ -262,4 +298,18 @@ func ExampleDB_Host() {
 	// Output:
 	// {doubleclick DoubleClick advertising host doubleclick.net} true
 	// false
+}
+
+func ExampleLoad() {
+	c, _ := catalog.Parse("trackers.txt", []byte("[hotjar] Hotjar\ncategory session-replay\nsource https://help.hotjar.com/\nhost hotjar.com\n"))
+	db, _ := Compile(c)
+	data, _ := db.MarshalBinary() // store this; Load rebuilds the DB from it
+	db2, err := Load(data)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	m, _ := db2.Host("static.hotjar.com")
+	fmt.Println(db2.Hosts(), db2.Vendors(), m.Vendor, m.Category)
+	// Output: 1 1 hotjar session-replay
 }

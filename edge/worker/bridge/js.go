@@ -5,7 +5,7 @@ package bridge
 import (
 	"errors"
 	"net/http"
-	"strings"
+	"sync"
 	"syscall/js"
 )
 
@@ -17,81 +17,42 @@ var (
 	responseCtor = global.Get("Response")
 	promiseCtor  = global.Get("Promise")
 	objectCtor   = global.Get("Object")
-
-
-	// The helpers of glue/bridge.mjs (Workers forbid eval): flatHeaders,
-	// makeHeaders, makeStream. See that file.
-	helpers     = js.Global().Get("context").Get("bridge")
-	flatHeaders = helper("flatHeaders")
-	makeHeaders = helper("makeHeaders")
-	makeStream  = helper("makeStream")
 )
 
-func helper(name string) js.Value {
-	if helpers.Type() != js.TypeObject {
-		return js.Undefined()
-	}
-	return helpers.Get(name)
-}
+// The helpers of glue/bridge.mjs (Workers forbid eval): flatHeaders,
+// makeHeaders, makeStream, looked up in context.bridge on first use.
+var (
+	helperOnce                           sync.Once
+	helperErr                            error
+	flatHeaders, makeHeaders, makeStream js.Value
+)
 
-// headerString encodes h for makeHeaders. Values containing CR or LF
-// (invalid in HTTP) are dropped.
-func headerString(h http.Header) string {
-	n := 0
-	for k, vs := range h {
-		for _, v := range vs {
-			n += len(k) + len(v) + 2
+// ErrNoGlue is returned when context.bridge (glue/bridge.mjs) is missing.
+var ErrNoGlue = errors.New("bridge: context.bridge (glue/bridge.mjs) is missing")
+
+func helpers() error {
+	helperOnce.Do(func() {
+		h := js.Global().Get("context").Get("bridge")
+		if h.Type() != js.TypeObject {
+			helperErr = ErrNoGlue
+			return
 		}
-	}
-	var b strings.Builder
-	b.Grow(n)
-	for k, vs := range h {
-		if strings.ContainsAny(k, "\r\n") {
-			continue
-		}
-		for _, v := range vs {
-			if strings.ContainsAny(v, "\r\n") {
-				continue
+		flatHeaders, makeHeaders, makeStream = h.Get("flatHeaders"), h.Get("makeHeaders"), h.Get("makeStream")
+		for _, f := range []js.Value{flatHeaders, makeHeaders, makeStream} {
+			if f.Type() != js.TypeFunction {
+				helperErr = ErrNoGlue
 			}
-			b.WriteString(k)
-			b.WriteByte('\n')
-			b.WriteString(v)
-			b.WriteByte('\n')
 		}
-	}
-	return b.String()
+	})
+	return helperErr
 }
 
 // readHeaders converts a JS Headers object to an http.Header without
 // splitting any value; each Set-Cookie is its own value.
+// The caller has checked helpers().
 func readHeaders(jh js.Value) http.Header {
 	s := flatHeaders.Invoke(jh).String()
 	return parseFlat(s)
-}
-
-// parseFlat decodes the flatHeaders format.
-func parseFlat(s string) http.Header {
-	main, cookies, _ := strings.Cut(s, "\x00")
-	h := make(http.Header, strings.Count(main, "\n")/2+1)
-	for main != "" {
-		var k, v string
-		var ok bool
-		k, main, ok = strings.Cut(main, "\n")
-		if !ok {
-			break
-		}
-		v, main, _ = strings.Cut(main, "\n")
-		ck := http.CanonicalHeaderKey(k)
-		h[ck] = append(h[ck], v)
-	}
-	for cookies != "" {
-		var c string
-		c, cookies, _ = strings.Cut(cookies, "\n")
-		if c != "" {
-			h["Set-Cookie"] = append(h["Set-Cookie"], c)
-		}
-	}
-	return h
 }
 
 // await waits for a JS promise. It must be called from a goroutine other

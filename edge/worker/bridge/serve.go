@@ -73,6 +73,10 @@ func Handler(h http.Handler) js.Func {
 }
 
 func serve(h http.Handler, jreq js.Value, resolve, reject js.Value) {
+	if err := helpers(); err != nil {
+		reject.Invoke(js.Global().Get("Error").New(err.Error()))
+		return
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req, err := toRequest(ctx, jreq)
@@ -224,6 +228,14 @@ func (w *responseWriter) commit(code int) {
 	w.status = code
 	w.noBody = w.req.Method == http.MethodHead || code == http.StatusNoContent ||
 		code == http.StatusNotModified || code == http.StatusResetContent || code == http.StatusSwitchingProtocols
+	// The Workers Response has no trailers: drop the announcement and any
+	// http.TrailerPrefix keys (values set after the body are lost).
+	w.header.Del("Trailer")
+	for k := range w.header {
+		if strings.HasPrefix(k, http.TrailerPrefix) {
+			delete(w.header, k)
+		}
+	}
 	init := objectCtor.New()
 	init.Set("status", code)
 	init.Set("headers", makeHeaders.Invoke(headerString(w.header)))

@@ -35,6 +35,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if req.Host != "" && req.Host != req.URL.Host {
 		h.Set("Host", req.Host)
 	}
+	if err := helpers(); err != nil {
+		return nil, err
+	}
 	init := objectCtor.New()
 	init.Set("method", req.Method)
 	init.Set("headers", makeHeaders.Invoke(headerString(h)))

@@ -147,4 +147,3 @@ func Config(get Lookup) (edge.Config, error) {
 	}
 	return c, nil
 }
-

@@ -1,0 +1,73 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func shared(t *testing.T) string {
+	dir, _ := os.Getwd()
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		p := filepath.Dir(dir)
+		if p == dir {
+			t.Fatal("go.mod not found")
+		}
+		dir = p
+	}
+	d := filepath.Join(dir, "..", "shared")
+	if _, err := os.Stat(filepath.Join(d, "data", "requests", "requests.jsonl")); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("../shared missing in CI: %v", err)
+		}
+		t.Skipf("../shared missing: %v", err)
+	}
+	return d
+}
+
+// TestMatch runs the benchmark once and checks the JSON fields (not the
+// timings, which are benchmark results).
+func TestMatch(t *testing.T) {
+	d := shared(t)
+	var out bytes.Buffer
+	err := Match(filepath.Join(d, "data", "requests", "requests.jsonl"), []string{
+		filepath.Join(d, "data", "lists", "easylist.txt"), filepath.Join(d, "data", "lists", "easyprivacy.txt"),
+	}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	for _, k := range []string{"requests", "blocked", "parse_ms", "load_ms", "engine_bytes", "median_ns", "p99_ns", "mean_ns", "allocs_per_match"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("field %q missing in %s", k, out.String())
+		}
+	}
+	if m["requests"].(float64) != 27969 {
+		t.Errorf("requests = %v, want 27969 (30524 minus non-http(s) ones, as bench-match.mjs)", m["requests"])
+	}
+	if b := m["blocked"].(float64); b < 8000 || b > 10000 {
+		t.Errorf("blocked = %v", b)
+	}
+	t.Log(out.String())
+}
+
+func TestLoadRequestsErrors(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "r.jsonl")
+	os.WriteFile(f, []byte("{\"url\":\"https://a/\"}\n{bad\n"), 0o644)
+	if _, err := LoadRequests(f); err == nil || !bytes.Contains([]byte(err.Error()), []byte("r.jsonl:2")) {
+		t.Errorf("err = %v, want file:line", err)
+	}
+	os.WriteFile(f, []byte(`[{"url":"https://a/","frameUrl":"https://b/","cpt":"script"}]`), 0o644)
+	if rs, err := LoadRequests(f); err != nil || len(rs) != 1 || rs[0].Cpt != "script" {
+		t.Errorf("array form: %v %v", rs, err)
+	}
+}

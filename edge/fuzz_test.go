@@ -1,0 +1,102 @@
+package edge
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/consentguard/consentguard/edge/demo"
+	"github.com/consentguard/consentguard/policylists"
+	"github.com/consentguard/consentguard/wasm/consent"
+)
+
+// chunkOrigin serves a page in chunks of the given sizes (cycled).
+type chunkOrigin struct {
+	page  []byte
+	sizes []byte
+}
+
+func (c chunkOrigin) RoundTrip(r *http.Request) (*http.Response, error) {
+	return &http.Response{StatusCode: 200, Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
+		Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Request: r,
+		Body: io.NopCloser(&chunkReader{b: c.page, sizes: c.sizes}), ContentLength: -1}, nil
+}
+
+type chunkReader struct {
+	b     []byte
+	sizes []byte
+	i     int
+}
+
+func (c *chunkReader) Read(p []byte) (int, error) {
+	if len(c.b) == 0 {
+		return 0, io.EOF
+	}
+	n := len(c.b)
+	if len(c.sizes) > 0 {
+		n = int(c.sizes[c.i%len(c.sizes)]) + 1
+		c.i++
+	}
+	n = min(n, len(p), len(c.b))
+	copy(p, c.b[:n])
+	c.b = c.b[n:]
+	return n, nil
+}
+
+// FuzzHandler runs pages through the whole handler with the real engine:
+// the output does not depend on how the origin chunks the body, and with
+// every category consented (and nothing to inject besides the head script)
+// the page comes out byte for byte, plus the injection.
+func FuzzHandler(f *testing.F) {
+	for _, p := range demo.Pages {
+		rec := httptest.NewRecorder()
+		demo.Origin().ServeHTTP(rec, httptest.NewRequest("GET", p.Path, nil))
+		f.Add(rec.Body.Bytes(), []byte{3, 200, 17})
+	}
+	f.Add([]byte(`<html><head><script>fbq('init','1')</script></head><body><img src="//www.facebook.com/tr?id=1"></body></html>`), []byte{0})
+	// The embedded lists (fast to build in every fuzz worker).
+	eng, err := policylists.Default()
+	if err != nil {
+		f.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, &slog.HandlerOptions{Level: slog.LevelError + 1}))
+	cfg := Config{Origin: "http://origin.internal", Sites: []string{"harbor.example"}, Secret: testSecret}
+	all := "consentguard=" + consent.EncodeCookie(consent.State{Granted: consent.All, Recorded: true}, []byte(testSecret), timeNow())
+	injected := func() []byte {
+		p, err := New(cfg, eng, chunkOrigin{}, Options{Log: quiet})
+		if err != nil {
+			f.Fatal(err)
+		}
+		return p.injection(consent.State{Granted: consent.All, Recorded: true}, false).render(cspPlan{})
+	}()
+	run := func(t *testing.T, page, sizes []byte, cookie string) []byte {
+		p, err := New(cfg, eng, chunkOrigin{page, sizes}, Options{Log: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("GET", "http://harbor.example/", nil)
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		rec := httptest.NewRecorder()
+		p.ServeHTTP(rec, req)
+		return rec.Body.Bytes()
+	}
+	f.Fuzz(func(t *testing.T, page, sizes []byte) {
+		whole := run(t, page, nil, "")
+		if chunked := run(t, page, sizes, ""); !bytes.Equal(whole, chunked) {
+			t.Fatalf("output depends on chunking:\n%q\n%q", whole, chunked)
+		}
+		out := run(t, page, sizes, all)
+		i := bytes.Index(out, injected)
+		if i < 0 {
+			t.Fatalf("no injection in %q", out)
+		}
+		if without := append(append([]byte(nil), out[:i]...), out[i+len(injected):]...); !bytes.Equal(without, page) {
+			t.Fatalf("accept-all changed the page:\n%q\n%q", page, without)
+		}
+	})
+}
