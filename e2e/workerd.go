@@ -113,7 +113,16 @@ func capnpString(s string) string { return strconv.Quote(s) }
 // workerdConfig returns the capnp config: the Worker's modules (embedded
 // from the config's folder, where startWorkerd copies them), its variables as text bindings, and outbound fetches through
 // the "lan" network service (workerd refuses loopback by default).
-func workerdConfig(port int, vars map[string]string) string {
+func workerdConfig(port int, vars map[string]string, jsOnly bool) string {
+	modules := `    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "bridge.mjs", esModule = embed "bridge.mjs"),
+    (name = "wasm_exec.js", esModule = embed "wasm_exec.js"),
+    (name = "app.wasm", wasm = embed "app.wasm"),
+`
+	if jsOnly {
+		modules = `    (name = "worker.mjs", esModule = embed "worker.mjs"),
+`
+	}
 	var b strings.Builder
 	b.WriteString(`using Workerd = import "/workerd/workerd.capnp";
 
@@ -127,11 +136,7 @@ const config :Workerd.Config = (
 
 const consentguard :Workerd.Worker = (
   modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "bridge.mjs", esModule = embed "bridge.mjs"),
-    (name = "wasm_exec.js", esModule = embed "wasm_exec.js"),
-    (name = "app.wasm", wasm = embed "app.wasm"),
-  ],
+` + modules + `  ],
   compatibilityDate = "2025-09-01",
   globalOutbound = "lan",
   bindings = [
@@ -159,11 +164,18 @@ func startWorkerd(t testing.TB, buildDir string, vars map[string]string) *Worker
 	bin := workerdBinary(t)
 	port := freePort(t)
 	dir := t.TempDir()
+	jsOnly := false
+	if _, err := os.Stat(filepath.Join(buildDir, "app.wasm")); err != nil {
+		jsOnly = true // a plain JS Worker (testdata/jsworker)
+	}
 	cfg := filepath.Join(dir, "config.capnp")
-	if err := os.WriteFile(cfg, []byte(workerdConfig(port, vars)), 0o644); err != nil {
+	if err := os.WriteFile(cfg, []byte(workerdConfig(port, vars, jsOnly)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range []string{"worker.mjs", "bridge.mjs", "wasm_exec.js", "app.wasm"} {
+		if jsOnly && f != "worker.mjs" {
+			continue
+		}
 		b, err := os.ReadFile(filepath.Join(buildDir, f))
 		if err != nil {
 			t.Fatal(err)

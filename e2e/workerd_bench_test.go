@@ -5,6 +5,7 @@ package e2e
 import (
 	"io"
 	"net/http"
+	"path/filepath"
 	"testing"
 	"time"
 )
@@ -66,14 +67,22 @@ func BenchmarkWorkerdPage(b *testing.B) {
 		name, pkg string
 		vars      map[string]string
 	}{
+		{"js", "", nil},
+		{"js-loop", "", map[string]string{"MODE": "loop"}},
 		{"pass", "./e2e/testdata/passworker", nil},
+		{"pass-static", "./e2e/testdata/passworker", map[string]string{"MODE": "static"}},
+		{"pass-drain", "./e2e/testdata/passworker", map[string]string{"MODE": "drain"}},
+		{"pass-headers", "./e2e/testdata/passworker", map[string]string{"MODE": "headers"}},
 		{"edge", "./edge/worker", nil},
 		{"edge-minify", "./edge/worker", map[string]string{"MINIFY": "true"}},
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			o := newOrigin(b)
-			dir := buildWorker(b, c.pkg)
+			dir := filepath.Join(repoRoot(b), "e2e", "testdata", "jsworker")
+			if c.pkg != "" {
+				dir = buildWorker(b, c.pkg)
+			}
 			vars := edgeVars(o.URL)
 			for k, v := range c.vars {
 				vars[k] = v

@@ -212,6 +212,41 @@ func TestWorkerdEdge(t *testing.T) {
 		}
 	})
 
+	t.Run("concurrent requests share one Go instance", func(t *testing.T) {
+		type result struct {
+			status   int
+			same     bool
+			instance string
+		}
+		ch := make(chan result, 8)
+		for range 8 {
+			go func() {
+				req, _ := http.NewRequest("GET", w.URL+"/data.bin", nil)
+				req.Host = siteHost
+				res, err := client.Do(req)
+				if err != nil {
+					ch <- result{}
+					return
+				}
+				b, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				id, _, _ := strings.Cut(res.Header.Get("X-Consentguard-Instance"), "/")
+				ch <- result{res.StatusCode, len(b) == 200000, id}
+			}()
+		}
+		ids := map[string]bool{}
+		for range 8 {
+			r := <-ch
+			if r.status != 200 || !r.same {
+				t.Errorf("concurrent request: status %d, body intact %v", r.status, r.same)
+			}
+			ids[r.instance] = true
+		}
+		if len(ids) != 1 {
+			t.Errorf("instances %v: want one", ids)
+		}
+	})
+
 	t.Run("instance reused", func(t *testing.T) {
 		var ids []string
 		for range 3 {

@@ -57,9 +57,19 @@ func (p *Proxy) bannerTemplate() []byte {
 	return []byte(s.String())
 }
 
-// grantsFor turns a banner choice into a set. Granting any tracking
-// category also grants tag-manager: a tag manager only loads tags, and the
-// runtime guard still blocks the tags of categories not granted.
+// withLoaders adds tag-manager to a set that grants any tracking category: a
+// tag manager (GTM, the Google tag, Adobe Launch) only loads tags, and the
+// rewriter and the runtime guard still block the tags of categories not
+// granted. CMPs have no tag-manager purpose, so without this a visitor who
+// accepts analytics in OneTrust would still not get the Google tag.
+func withLoaders(g consent.Set) consent.Set {
+	if g&consent.SetOf(consent.Analytics, consent.Advertising, consent.Social, consent.SessionReplay) != 0 {
+		g = g.With(consent.TagManager)
+	}
+	return g
+}
+
+// grantsFor turns a banner choice into a set (see withLoaders).
 func grantsFor(action string, cats []string) (consent.Set, bool) {
 	var g consent.Set
 	switch action {
@@ -74,9 +84,7 @@ func grantsFor(action string, cats []string) (consent.Set, bool) {
 			}
 			g = g.With(k)
 		}
-		if g&consent.SetOf(consent.Analytics, consent.Advertising, consent.Social, consent.SessionReplay) != 0 {
-			g = g.With(consent.TagManager)
-		}
+		g = withLoaders(g)
 	default:
 		return 0, false
 	}

@@ -99,7 +99,11 @@ func TestMemoryBounded(t *testing.T) {
 	}
 	alloc := after.TotalAlloc - before.TotalAlloc
 	t.Logf("%d bytes allocated for a %d byte page", alloc, page.Len())
-	if alloc > 2<<20 {
+	limit := uint64(2 << 20) // the held start of the page, buffers, the injection
+	if raceEnabled {
+		limit = 8 << 20 // still half the page: nothing buffers it whole
+	}
+	if alloc > limit {
 		t.Errorf("allocated %d bytes for a %d byte page: not streaming", alloc, page.Len())
 	}
 }

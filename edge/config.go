@@ -18,8 +18,9 @@ import (
 // Config is the proxy's configuration. The CLI flags (FlagSet) and the JSON
 // config file (LoadConfig) fill the same struct; flags override the file.
 //
-// The config file is JSON with these keys (every key optional except origin
-// and sites; unknown keys are errors):
+// The config file is JSON with these keys (every key optional except origin,
+// sites and secret; unknown keys are errors; edge/config.example.json is a
+// complete example):
 //
 //	{
 //	  "origin": "http://127.0.0.1:8080",      // the one upstream; http or https

@@ -137,3 +137,17 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+// TestExampleConfig keeps config.example.json (the documented file) valid.
+func TestExampleConfig(t *testing.T) {
+	c, err := LoadConfig("config.example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Origin != "http://127.0.0.1:8080" || !c.Banner.Enabled || c.Banner.PolicyURL != "/privacy" || !c.GPCJSON || c.FailClosed {
+		t.Errorf("%+v", c)
+	}
+	if _, err := LoadConfig("missing.json"); err == nil {
+		t.Error("missing file accepted")
+	}
+}

@@ -5,11 +5,11 @@ import "strings"
 // cspPlan says how the injected inline <script> and <style> can run under the
 // origin's Content-Security-Policy without weakening it.
 type cspPlan struct {
-	header      []string // rewritten Content-Security-Policy values (nil: unchanged)
-	scriptNonce string   // nonce attribute for the injected script ("" none)
-	styleNonce  string   // nonce attribute for the injected style
-	noScript    bool     // a policy forbids every script: inject none
-	noStyle     bool     // a policy forbids every style: inject no banner style
+	header      string // rewritten Content-Security-Policy ("": unchanged)
+	scriptNonce string // nonce attribute for the injected script ("" none)
+	styleNonce  string // nonce attribute for the injected style
+	noScript    bool   // a policy forbids every script: inject none
+	noStyle     bool   // a policy forbids every style: inject no banner style
 }
 
 // planCSP reads the Content-Security-Policy header values (each may hold
@@ -34,14 +34,37 @@ func planCSP(values []string, scriptHash, styleHash string) cspPlan {
 	if len(values) == 0 {
 		return p
 	}
+	policies := parsePolicies(values)
+	p.scriptNonce, p.noScript = firstNonce(policies, "script")
+	p.styleNonce, p.noStyle = firstNonce(policies, "style")
+	p.header = p.allowIn(policies, scriptHash, styleHash)
+	return p
+}
+
+// reportOnly returns the Content-Security-Policy-Report-Only value that
+// accepts the injection as planned ("" unchanged), so that it does not
+// flood the site's reports.
+func (p cspPlan) reportOnly(values []string, scriptHash, styleHash string) string {
+	if len(values) == 0 {
+		return ""
+	}
+	return p.allowIn(parsePolicies(values), scriptHash, styleHash)
+}
+
+func parsePolicies(values []string) [][]directive {
 	var policies [][]directive
 	for _, v := range values {
 		for _, pol := range strings.Split(v, ",") {
 			policies = append(policies, parsePolicy(pol))
 		}
 	}
-	p.scriptNonce, p.noScript = firstNonce(policies, "script")
-	p.styleNonce, p.noStyle = firstNonce(policies, "style")
+	return policies
+}
+
+// allowIn makes policies accept the injected script and style with p's
+// nonces or the hashes; it returns the new header value, "" when nothing
+// changed.
+func (p cspPlan) allowIn(policies [][]directive, scriptHash, styleHash string) string {
 	changed := false
 	for i, pol := range policies {
 		if !p.noScript && allow(&pol, "script", p.scriptNonce, scriptHash) {
@@ -53,7 +76,7 @@ func planCSP(values []string, scriptHash, styleHash string) cspPlan {
 		policies[i] = pol
 	}
 	if !changed {
-		return p
+		return ""
 	}
 	out := make([]string, 0, len(policies))
 	for _, pol := range policies {
@@ -72,8 +95,7 @@ func planCSP(values []string, scriptHash, styleHash string) cspPlan {
 			out = append(out, b.String())
 		}
 	}
-	p.header = []string{strings.Join(out, ", ")}
-	return p
+	return strings.Join(out, ", ")
 }
 
 type directive struct {

@@ -20,11 +20,23 @@
 //     removed, and a script is injected at the start of <head> (GPC API,
 //     Google Consent Mode v2 defaults, the runtime guard, and the consent
 //     banner when no choice is recorded);
+//   - leaves scripts gated by a CMP (type="text/plain") alone: they are inert
+//     until the CMP activates them after the visitor consents in it; the
+//     proxy never activates them itself, and consent-management scripts are
+//     never removed;
 //   - reports what it removed in the X-Consentguard and Server-Timing
-//     trailers (HTML is streamed, so the counts are known only at the end)
-//     and in the log;
+//     trailers (HTML is streamed, so the counts are known only at the end;
+//     responses without a body to rewrite carry them as headers), in the
+//     log (one Info line per page) and to Options.OnReport;
 //   - serves POST /.consentguard/consent (the banner's form) and
 //     /.well-known/gpc.json.
+//
+// Errors: an unreachable or too slow origin gives a small 502 page with
+// Cache-Control: no-store. A failure while rewriting is fail-open by default
+// (the element concerned is kept, an undecodable body is streamed unchanged,
+// and the error is logged); Config.FailClosed answers 502 instead, or resets
+// the stream when bytes were already sent, so unfiltered content never
+// arrives as a complete page.
 package edge
 
 import (
@@ -45,6 +57,7 @@ import (
 
 	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/snippet"
 )
@@ -297,7 +310,7 @@ func (p *Proxy) state(r *http.Request, host string) (consent.State, string) {
 			continue
 		}
 		if g, rec, err := cmp.read(c.Value); err == nil && rec {
-			st.Granted, st.Recorded = g, true
+			st.Granted, st.Recorded = withLoaders(g), true
 			return st, cmp.name
 		}
 	}
@@ -384,7 +397,7 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 	if html && !p.cfg.ReportOnly {
 		// Expire what the visitor still holds but did not consent to.
 		for _, m := range removedCookies {
-			for _, sc := range expireCookie(m.Name, host) {
+			for _, sc := range cookie.ExpireLines(m.Name, host) {
 				h.Add("Set-Cookie", sc)
 			}
 		}
@@ -404,7 +417,7 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 
 // outbound builds the origin request: the origin's scheme and host, the
 // visitor's path and query, filtered headers.
-func (p *Proxy) outbound(ctx context.Context, r *http.Request, host string, st consent.State) (*http.Request, []cookieMatch, error) {
+func (p *Proxy) outbound(ctx context.Context, r *http.Request, host string, st consent.State) (*http.Request, []cookie.Match, error) {
 	u := *p.origin
 	u.Path = strings.TrimSuffix(p.origin.Path, "/") + r.URL.Path
 	if p.origin.RawPath != "" || r.URL.RawPath != "" {
@@ -429,7 +442,7 @@ func (p *Proxy) outbound(ctx context.Context, r *http.Request, host string, st c
 			out.Host = host
 		}
 	}
-	var removed []cookieMatch
+	var removed []cookie.Match
 	if cs := out.Header.Values("Cookie"); len(cs) > 0 {
 		kept, rm := p.filterCookieHeader(strings.Join(cs, "; "), host, st)
 		removed = rm
@@ -568,15 +581,26 @@ func gzipOut(w io.Writer) *gzip.Writer {
 	return zw
 }
 
-// DefaultSnippets compiles the embedded policylists/snippets.txt.
+var (
+	snipOnce sync.Once
+	snipSet  *snippet.Set
+	snipErr  error
+)
+
+// DefaultSnippets compiles the embedded policylists/snippets.txt (once; the
+// Set is shared and safe for concurrent use).
 func DefaultSnippets() (*snippet.Set, error) {
-	data, ok := policylists.File("snippets.txt")
-	if !ok {
-		return nil, errors.New("edge: policylists has no snippets.txt")
-	}
-	s, errs := snippet.Parse("snippets.txt", data)
-	if len(errs) > 0 {
-		return s, fmt.Errorf("snippets.txt: %d errors, first: %w", len(errs), errs[0])
-	}
-	return s, nil
+	snipOnce.Do(func() {
+		data, ok := policylists.File("snippets.txt")
+		if !ok {
+			snipErr = errors.New("edge: policylists has no snippets.txt")
+			return
+		}
+		var errs []error
+		snipSet, errs = snippet.Parse("snippets.txt", data)
+		if len(errs) > 0 {
+			snipErr = fmt.Errorf("snippets.txt: %d errors, first: %w", len(errs), errs[0])
+		}
+	})
+	return snipSet, snipErr
 }

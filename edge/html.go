@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,10 +38,6 @@ func (p *Proxy) allowSetCookie(line, host string, st consent.State) (bool, strin
 	m, ok := f.AllowSetCookie(line, host, st)
 	return ok, m.Name + " (" + m.Category.String() + ")"
 }
-
-func expireCookie(name, host string) []string { return cookie.ExpireLines(name, host) }
-
-type cookieMatch = cookie.Match
 
 // errUnsupportedEncoding: the origin sent a Content-Encoding we cannot decode.
 var errUnsupportedEncoding = errors.New("unsupported content-encoding")
@@ -74,9 +71,13 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		showBanner := p.cfg.Banner.Enabled && !st.Recorded
 		inj := p.injection(st, showBanner)
 		plan := planCSP(h.Values("Content-Security-Policy"), inj.scriptHash, inj.styleHash)
-		if plan.header != nil {
-			h.Del("Content-Security-Policy")
-			h.Set("Content-Security-Policy", plan.header[0])
+		if plan.header != "" {
+			h.Set("Content-Security-Policy", plan.header) // replaces every original value
+		}
+		// A report-only policy gets the hashes too (our nonce attribute is
+		// the enforced policy's), so the injection does not flood its reports.
+		if ro := plan.reportOnly(h.Values("Content-Security-Policy-Report-Only"), inj.scriptHash, inj.styleHash); ro != "" {
+			h.Set("Content-Security-Policy-Report-Only", ro)
 		}
 		inject = inj.render(plan)
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
@@ -88,14 +89,14 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	if gz && !acceptsGzip(r.Header) {
 		h.Del("Content-Encoding")
 	}
-	trailers := []string{HeaderTiming, HeaderSummary}
+	summaryName := HeaderSummary
 	if p.cfg.ReportOnly {
-		trailers[1] = HeaderReportOnly
+		summaryName = HeaderReportOnly
 	}
-	h.Set("Trailer", strings.Join(trailers, ", "))
 
-	// Output chain: rewriter -> [minify buffer] -> [gzip] -> 32 KiB buffer -> lazy header -> w.
-	lw := &lazyWriter{w: w, code: resp.StatusCode}
+	// Output chain: rewriter -> [minify buffer] -> [gzip] -> 32 KiB buffer
+	// -> held start (see summaryHold) -> w.
+	lw := &lazyWriter{w: w, code: resp.StatusCode, holding: true, trailers: HeaderTiming + ", " + summaryName}
 	if p.cfg.FailClosed {
 		lw.failed = func() bool { return pg.failed != nil }
 	}
@@ -124,26 +125,42 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		rw = rwr
 	}
 	rc := http.NewResponseController(w)
-	bp := p.bufs.Get().(*[]byte)
-	defer p.bufs.Put(bp)
+
+	// The origin body is read by a goroutine so that the start of the page
+	// is released after summaryHold even while the origin is silent.
+	chunks := make(chan chunk, 1)
+	quit := make(chan struct{})
+	defer close(quit)
+	go p.readChunks(body, chunks, quit)
+	hold := time.NewTimer(summaryHold)
+	defer hold.Stop()
 	var spent time.Duration
 	first := true
-	for {
-		n, rerr := body.Read(*bp)
+	for eof := false; !eof; {
+		var c chunk
+		select {
+		case c = <-chunks:
+		case <-hold.C:
+			lw.release()
+			rc.Flush()
+			continue
+		}
+		n := c.n
 		if n > 0 && first {
 			first = false
 			// The injection moves a <meta charset> past the first 1024
 			// bytes, where browsers stop looking: put it in the header.
 			if ct := h.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "charset") {
-				if cs := sniffCharset((*bp)[:n]); cs != "" {
+				if cs := sniffCharset((*c.b)[:n]); cs != "" {
 					h.Set("Content-Type", strings.TrimSpace(strings.Split(ct, ";")[0])+"; charset="+cs)
 				}
 			}
 		}
 		if n > 0 {
 			t0 := time.Now()
-			_, werr := rw.Write((*bp)[:n])
+			_, werr := rw.Write((*c.b)[:n])
 			spent += time.Since(t0)
+			p.bufs.Put(c.b)
 			if pg.failed != nil && p.cfg.FailClosed {
 				rep.Err = pg.failed
 				p.abort(w, lw, rep, source)
@@ -159,22 +176,24 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 					zw.Flush()
 				}
 				bw.Flush()
-				rc.Flush()
+				if !lw.holding {
+					rc.Flush()
+				}
 			}
+		} else {
+			p.bufs.Put(c.b)
 		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			rep.Err = fmt.Errorf("origin body: %w", rerr)
+		switch {
+		case c.err == io.EOF:
+			eof = true
+		case c.err != nil:
+			rep.Err = fmt.Errorf("origin body: %w", c.err)
 			p.abort(w, lw, rep, source)
 			return
 		}
 	}
 	t0 := time.Now()
-	if rwr != nil {
-		rwr.Close()
-	}
+	rwr.Close()
 	if pg.failed != nil && p.cfg.FailClosed {
 		rep.Err = pg.failed
 		p.abort(w, lw, rep, source)
@@ -194,14 +213,46 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		rep.Err = pg.failed
 	}
 	rep.Rewrite = spent
+	// Headers when the page is still held (complete, with Content-Length),
+	// trailers when it is already streaming.
 	h.Set(HeaderTiming, fmt.Sprintf("consentguard;dur=%.2f;desc=\"rewrite\"", float64(spent.Microseconds())/1000))
-	if p.cfg.ReportOnly {
-		h.Set(HeaderReportOnly, rep.Summary())
-	} else {
-		h.Set(HeaderSummary, rep.Summary())
-	}
-	lw.ensure()
+	h.Set(summaryName, rep.Summary())
+	lw.finish()
 	p.done(rep, source)
+}
+
+// summaryHold and summaryHoldBytes bound how long and how much of a page's
+// start is held back: a page complete within both goes out in one piece
+// with X-Consentguard and Server-Timing as headers and a Content-Length; a
+// slower or larger page is released (streamed) and carries them as
+// trailers. The first bytes never wait longer than summaryHold.
+const (
+	summaryHold      = 50 * time.Millisecond
+	summaryHoldBytes = 256 << 10
+)
+
+type chunk struct {
+	b   *[]byte
+	n   int
+	err error
+}
+
+// readChunks reads body into pooled buffers until an error (io.EOF
+// included), sending each read to out; it stops when quit closes.
+func (p *Proxy) readChunks(body io.Reader, out chan<- chunk, quit <-chan struct{}) {
+	for {
+		bp := p.bufs.Get().(*[]byte)
+		n, err := body.Read(*bp)
+		select {
+		case out <- chunk{bp, n, err}:
+		case <-quit:
+			p.bufs.Put(bp)
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 // fail handles an HTML response that cannot be rewritten (undecodable body)
@@ -235,16 +286,51 @@ func (p *Proxy) abort(w http.ResponseWriter, lw *lazyWriter, rep *Report, source
 	panic(http.ErrAbortHandler)
 }
 
-// lazyWriter writes the status line on the first body byte, so an error
-// before then can still become a clean error page.
+// lazyWriter holds the start of the response (status line included) until
+// release, so that an error before then can still become a clean error page
+// and a quick page can carry its summary as headers.
 type lazyWriter struct {
-	w      http.ResponseWriter
-	code   int
-	sent   bool
-	failed func() bool // fail-closed: refuse the first byte after a handler error
+	w        http.ResponseWriter
+	code     int
+	sent     bool        // status line written
+	holding  bool        // output is held in buf
+	buf      []byte      // held output
+	trailers string      // trailer names declared when released early
+	failed   func() bool // fail-closed: refuse output after a handler error
 }
 
 var errFailClosed = errors.New("rewrite failed (fail-closed)")
+
+// release sends the status line with the trailers declared, then what is
+// held, and stops holding.
+func (l *lazyWriter) release() {
+	if !l.holding {
+		return
+	}
+	l.holding = false
+	if !l.sent {
+		l.w.Header().Set("Trailer", l.trailers)
+	}
+	l.ensure()
+	if len(l.buf) > 0 {
+		l.w.Write(l.buf)
+		l.buf = nil
+	}
+}
+
+// finish ends the response: a page still held goes out with its length.
+func (l *lazyWriter) finish() {
+	if l.holding && !l.sent {
+		l.holding = false
+		l.w.Header().Set("Content-Length", strconv.Itoa(len(l.buf)))
+		l.ensure()
+		l.w.Write(l.buf)
+		l.buf = nil
+		return
+	}
+	l.release()
+	l.ensure()
+}
 
 func (l *lazyWriter) ensure() {
 	if !l.sent {
@@ -256,6 +342,13 @@ func (l *lazyWriter) ensure() {
 func (l *lazyWriter) Write(b []byte) (int, error) {
 	if !l.sent && l.failed != nil && l.failed() {
 		return 0, errFailClosed
+	}
+	if l.holding {
+		if len(l.buf)+len(b) <= summaryHoldBytes {
+			l.buf = append(l.buf, b...)
+			return len(b), nil
+		}
+		l.release()
 	}
 	l.ensure()
 	return l.w.Write(b)
@@ -477,70 +570,6 @@ func (pg *page) link(e *rewrite.Element) rewrite.Action {
 	return pg.resource(e, "href", t, "link")
 }
 
-// gateCategory reads a CMP gate: type="text/plain" with data-cookieconsent
-// (Cookiebot), data-category (Klaro, Osano, Iubenda and others) or an
-// OneTrust optanon-category-* class. ok is false for a script that is not
-// gated.
-func gateCategory(e *rewrite.Element) (c consent.Category, ok bool) {
-	typ, _ := attrOf(e, "type")
-	if !strings.EqualFold(strings.TrimSpace(typ), "text/plain") {
-		return 0, false
-	}
-	for _, attr := range []string{"data-cookieconsent", "data-category", "data-cookiecategory", "data-consent"} {
-		if v, ok := attrOf(e, attr); ok {
-			// Cookiebot allows "statistics, marketing": the strictest wins.
-			c = consent.Necessary
-			for _, f := range strings.Split(v, ",") {
-				if k, err := consent.ParseCategory(f); err == nil && k > c {
-					c = k
-				} else if err != nil {
-					c = consent.Advertising // unknown gate names stay gated
-				}
-			}
-			return c, true
-		}
-	}
-	if class, ok := attrOf(e, "class"); ok {
-		c = consent.None
-		for _, f := range strings.Fields(class) {
-			g, found := strings.CutPrefix(strings.ToLower(f), "optanon-category-")
-			if !found {
-				continue
-			}
-			for _, grp := range strings.Split(g, "-") {
-				if set, known := oneTrustGroup(strings.ToUpper(grp)); known {
-					for _, k := range set.List() {
-						if k > c {
-							c = k
-						}
-					}
-				}
-			}
-		}
-		if c != consent.None {
-			return c, true
-		}
-	}
-	return consent.Advertising, true // a text/plain script gated by an unknown CMP
-}
-
-// oneTrustGroup maps OneTrust's default group ids.
-func oneTrustGroup(id string) (consent.Set, bool) {
-	switch id {
-	case "C0001":
-		return consent.SetOf(consent.Necessary), true
-	case "C0002":
-		return consent.SetOf(consent.Analytics), true
-	case "C0003":
-		return consent.SetOf(consent.Functional), true
-	case "C0004":
-		return consent.SetOf(consent.Advertising), true
-	case "C0005":
-		return consent.SetOf(consent.Social), true
-	}
-	return 0, false
-}
-
 // jsType reports whether a script type attribute means JavaScript.
 func jsType(t string, present bool) bool {
 	if !present {
@@ -555,17 +584,16 @@ func jsType(t string, present bool) bool {
 }
 
 func (pg *page) script(e *rewrite.Element) rewrite.Action {
-	if _, gated := gateCategory(e); gated {
-		// Gated by a CMP (type="text/plain"): inert until the CMP activates
-		// it in the page, which it does only after the visitor consents in
-		// it. It stays as it is: the proxy never activates gated scripts
-		// (the CMP owns them), and the runtime guard still blocks a
-		// non-consented tracker host if the CMP activates one.
-		return rewrite.Keep
-	}
 	typ, hasType := attrOf(e, "type")
 	if !jsType(typ, hasType) {
-		return rewrite.Keep // JSON-LD, templates, importmaps ...
+		// JSON-LD, templates, importmaps, and scripts gated by a CMP
+		// (type="text/plain" with data-cookieconsent, data-category or an
+		// OneTrust optanon-category-* class): inert until the CMP activates
+		// them in the page after the visitor consents there. The proxy
+		// leaves them as they are and never activates them itself (the
+		// CMP owns them); the runtime guard still blocks a non-consented
+		// tracker host if the CMP activates one.
+		return rewrite.Keep
 	}
 	if src, ok := attrOf(e, "src"); ok {
 		if src == "" {

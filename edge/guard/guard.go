@@ -14,6 +14,7 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -54,7 +55,7 @@ func prepare() {
 	if err == nil {
 		m := string(out)
 		if i := strings.Index(m, placeholder); i >= 0 && strings.Count(m, placeholder) == 1 {
-			head, tail = m[:i], strings.TrimRight(m[i+len(placeholder):], "\n")
+			head, tail = ";"+m[:i], strings.TrimRight(m[i+len(placeholder):], "\n;")+";"
 			minifiedUsed = true
 			return
 		}
@@ -63,7 +64,7 @@ func prepare() {
 	// Never fail the page over the minifier: fall back to the source.
 	minifyErr = err
 	i := strings.Index(source, placeholder)
-	head, tail = source[:i], source[i+len(placeholder):]
+	head, tail = ";"+source[:i], strings.TrimRight(source[i+len(placeholder):], "\n;")+";"
 }
 
 type guardError string
@@ -80,7 +81,8 @@ func Minified() (bool, error) {
 }
 
 // Script returns the minified guard for s. The result is plain JavaScript
-// without <script> tags; every string in the data literal is escaped so the
+// without <script> tags, one statement between ";" (so other scripts may
+// precede or follow it in the same element); every string in the data literal is escaped so the
 // script is safe inside an HTML <script> element.
 func Script(s Spec) []byte {
 	return AppendScript(nil, s)
@@ -213,4 +215,77 @@ func quotedLen(s string) int {
 		i += w
 	}
 	return n
+}
+
+// Compact returns s with the host suffixes lower-cased, de-duplicated and
+// without the hosts already covered by a listed parent ("x.example.com"
+// when "example.com" is listed), and the cookie names de-duplicated and
+// without the names a listed prefix covers. The guard behaves the same;
+// the injected script is smaller. Call it once per distinct spec (the
+// result is meant to be cached with the script).
+func (s Spec) Compact() Spec {
+	var out Spec
+	hosts := make(map[string]bool, len(s.BlockHosts))
+	for _, h := range s.BlockHosts {
+		h = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(h)), ".")
+		if h != "" {
+			hosts[h] = true
+		}
+	}
+	for h := range hosts {
+		covered := false
+		for p := h; ; {
+			i := strings.IndexByte(p, '.')
+			if i < 0 {
+				break
+			}
+			p = p[i+1:]
+			if hosts[p] {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out.BlockHosts = append(out.BlockHosts, h)
+		}
+	}
+	slices.Sort(out.BlockHosts)
+	prefixes := make(map[string]bool, len(s.BlockCookiePrefixes))
+	for _, p := range s.BlockCookiePrefixes {
+		if p != "" {
+			prefixes[p] = true
+		}
+	}
+	for p := range prefixes {
+		covered := false
+		for q := range prefixes {
+			if q != p && strings.HasPrefix(p, q) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out.BlockCookiePrefixes = append(out.BlockCookiePrefixes, p)
+		}
+	}
+	slices.Sort(out.BlockCookiePrefixes)
+	names := make(map[string]bool, len(s.BlockCookies))
+	for _, n := range s.BlockCookies {
+		if n == "" || names[n] {
+			continue
+		}
+		names[n] = true
+		covered := false
+		for _, p := range out.BlockCookiePrefixes {
+			if strings.HasPrefix(n, p) {
+				covered = true
+				break
+			}
+		}
+		if !covered {
+			out.BlockCookies = append(out.BlockCookies, n)
+		}
+	}
+	slices.Sort(out.BlockCookies)
+	return out
 }

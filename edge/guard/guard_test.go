@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -152,6 +153,9 @@ func FuzzDataLiteral(f *testing.F) {
 }
 
 func nodePath(t *testing.T) string {
+	if runtime.GOOS == "js" || runtime.GOOS == "wasip1" {
+		t.Skip("no subprocesses under " + runtime.GOOS + ": the node harness runs from the native tests")
+	}
 	p, err := exec.LookPath("node")
 	if err != nil {
 		if os.Getenv("CI") != "" {
@@ -282,4 +286,39 @@ func BenchmarkAppendScript(b *testing.B) {
 		buf = AppendScript(buf[:0], testSpec)
 	}
 	b.SetBytes(int64(len(buf)))
+}
+
+func TestCompact(t *testing.T) {
+	s := Spec{
+		BlockHosts:          []string{"Region1.Google-Analytics.com", "google-analytics.com", "x.y.doubleclick.net", "doubleclick.net.", "facebook.com", "facebook.com", "notfacebook.com", ""},
+		BlockCookies:        []string{"_gid", "_ga", "_ga_X", "_fbp", "_fbp"},
+		BlockCookiePrefixes: []string{"_ga", "_ga_", "_hj"},
+	}
+	got := s.Compact()
+	want := Spec{
+		BlockHosts:          []string{"doubleclick.net", "facebook.com", "google-analytics.com", "notfacebook.com"},
+		BlockCookies:        []string{"_fbp", "_gid"},
+		BlockCookiePrefixes: []string{"_ga", "_hj"},
+	}
+	if strings.Join(got.BlockHosts, ",") != strings.Join(want.BlockHosts, ",") ||
+		strings.Join(got.BlockCookies, ",") != strings.Join(want.BlockCookies, ",") ||
+		strings.Join(got.BlockCookiePrefixes, ",") != strings.Join(want.BlockCookiePrefixes, ",") {
+		t.Errorf("Compact = %+v\nwant      %+v", got, want)
+	}
+}
+
+// TestConcatenation: the edge puts other scripts right after the guard in
+// the same <script> element. Without a final ";" the next "(function(){..."
+// would call the guard's result and throw.
+func TestConcatenation(t *testing.T) {
+	s := Script(testSpec)
+	if !bytes.HasSuffix(s, []byte(";")) || !bytes.HasPrefix(s, []byte(";")) {
+		t.Errorf("guard does not start and end with ';': %.20s...%s", s, s[len(s)-20:])
+	}
+	node := nodePath(t)
+	code := `(function(){globalThis.__before=1})()` + "\n" + string(s) + `(function(){process.stdout.write("after:" + globalThis.__before)})();`
+	out, err := exec.Command(node, "-e", code).CombinedOutput()
+	if err != nil || string(out) != "after:1" {
+		t.Errorf("guard followed by an IIFE: %v: %s", err, out)
+	}
 }

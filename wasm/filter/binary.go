@@ -14,10 +14,11 @@ import (
 //	lists (u32 len + bytes each), blob bytes,
 //	doms (u32 off, u32 len each), auxes (u32 incStart, incN, excN),
 //	rules (u32 patOff, u32 patLen, u16 flags, u16 types, u16 list, u16 bloom, u32 aux+1),
-//	3 indexes (u32 anyStart, anyEnd, nbuckets; hashes; starts[nbuckets+1]).
+//	3 indexes (u32 anyStart, anyEnd, table size, bitmap words; table slots
+//	(u32 hash, start, end; end 0 = empty); bitmap u64 words).
 //
 // Regex rules keep their source in the blob and are compiled on Load.
-const magic = "CGF\x01"
+const magic = "CGF\x02"
 
 // MarshalBinary serialises the engine; Load reads it back.
 func (e *Engine) MarshalBinary() ([]byte, error) {
@@ -30,7 +31,7 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 		n += 4 + len(l)
 	}
 	for i := range e.idx {
-		n += 12 + 8*e.idx[i].nb + 4
+		n += 16 + 12*len(e.idx[i].slots) + 8*len(e.idx[i].bits)
 	}
 	b := make([]byte, 8, n)
 	copy(b, magic)
@@ -91,13 +92,15 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 		ix := &e.idx[i]
 		u32(int(ix.anyStart))
 		u32(int(ix.anyEnd))
-		hashes, starts := ix.buckets()
-		u32(len(hashes))
-		for _, h := range hashes {
-			u32(int(h))
+		u32(len(ix.slots))
+		u32(len(ix.bits))
+		for _, s := range ix.slots {
+			u32(int(s.hash))
+			u32(int(s.start))
+			u32(int(s.end))
 		}
-		for _, s := range starts {
-			u32(int(s))
+		for _, w := range ix.bits {
+			b = binary.LittleEndian.AppendUint64(b, w)
 		}
 	}
 	binary.LittleEndian.PutUint32(b[4:8], crc32.ChecksumIEEE(b[8:]))
@@ -252,33 +255,44 @@ func Load(data []byte) (*Engine, error) {
 	for c := range e.idx {
 		ix := &e.idx[c]
 		ix.anyStart, ix.anyEnd = rd.u32(), rd.u32()
-		nb := rd.u32()
-		if uint64(nb)*8 > uint64(len(rd.b)) {
-			return nil, corrupt("index %d size", c)
+		ns, nw := rd.u32(), rd.u32()
+		if rd.err != nil {
+			return nil, rd.err
 		}
 		if ix.anyStart > ix.anyEnd || ix.anyEnd > nRules {
 			return nil, corrupt("index %d range", c)
 		}
-		ix.hashes = make([]uint32, nb)
-		for i := range ix.hashes {
-			ix.hashes[i] = rd.u32()
+		if ns&(ns-1) != 0 || nw&(nw-1) != 0 || uint64(ns)*12+uint64(nw)*8 > uint64(len(rd.b)) || (ns == 0) != (nw == 0) {
+			return nil, corrupt("index %d table size", c)
 		}
-		ix.starts = make([]uint32, nb+1)
-		prev := ix.anyEnd
-		for i := range ix.starts {
-			s := rd.u32()
-			if s < prev || s > nRules {
-				return nil, corrupt("index %d bucket %d range", c, i)
+		if ns == 0 {
+			continue
+		}
+		raw := rd.bytes(12 * ns)
+		ix.slots = make([]slot, ns)
+		empty := false
+		for i := range ix.slots {
+			p := raw[12*i : 12*i+12]
+			s := slot{le.Uint32(p), le.Uint32(p[4:]), le.Uint32(p[8:])}
+			if s.end == 0 {
+				empty = true
+			} else if s.start >= s.end || s.end > nRules {
+				return nil, corrupt("index %d slot %d range", c, i)
+			} else {
+				ix.nb++
 			}
-			ix.starts[i] = s
-			prev = s
+			ix.slots[i] = s
 		}
-		if ix.starts[0] != ix.anyEnd {
-			return nil, corrupt("index %d first bucket", c)
+		if !empty {
+			return nil, corrupt("index %d table full", c)
 		}
-		if nb > 0 {
-			ix.build()
+		ix.mask = ns - 1
+		raw = rd.bytes(8 * nw)
+		ix.bits = make([]uint64, nw)
+		for i := range ix.bits {
+			ix.bits[i] = le.Uint64(raw[8*i:])
 		}
+		ix.bitMask = 64*nw - 1
 	}
 	if rd.err != nil {
 		return nil, rd.err
@@ -286,5 +300,6 @@ func Load(data []byte) (*Engine, error) {
 	if len(rd.b) != 0 {
 		return nil, corrupt("%d trailing bytes", len(rd.b))
 	}
+	e.byType()
 	return e, nil
 }

@@ -3,6 +3,7 @@ package filter
 import (
 	"bytes"
 	"fmt"
+	"math/bits"
 	"sort"
 	"strings"
 	"unsafe"
@@ -58,6 +59,26 @@ type index struct {
 	bitMask uint32
 	// rules without a usable token: rules[anyStart:anyEnd]
 	anyStart, anyEnd uint32
+	// anyByType[t] lists the rules of [anyStart, anyEnd) applying to type bit t
+	anyByType [numTypes][]uint32
+}
+
+// numTypes is the number of Type bits.
+const numTypes = 12
+
+// byType fills anyByType from the rules (after build or Load).
+func (e *Engine) byType() {
+	for c := range e.idx {
+		ix := &e.idx[c]
+		for t := range ix.anyByType {
+			ix.anyByType[t] = nil
+			for i := ix.anyStart; i < ix.anyEnd; i++ {
+				if e.rules[i].types&(1<<t) != 0 {
+					ix.anyByType[t] = append(ix.anyByType[t], i)
+				}
+			}
+		}
+	}
 }
 
 // slot is a hash table entry: a token hash and its rules[start:end]
@@ -90,24 +111,6 @@ func (ix *index) build() {
 	ix.hashes, ix.starts = nil, nil
 }
 
-// buckets returns the bucket hashes and starts (len nb+1) in rule order.
-func (ix *index) buckets() (hashes, starts []uint32) {
-	var ss []slot
-	for _, s := range ix.slots {
-		if s.end != 0 {
-			ss = append(ss, s)
-		}
-	}
-	sort.Slice(ss, func(i, j int) bool { return ss[i].start < ss[j].start })
-	starts = []uint32{ix.anyEnd}
-	for _, s := range ss {
-		hashes = append(hashes, s.hash)
-		starts[len(starts)-1] = s.start
-		starts = append(starts, s.end)
-	}
-	return hashes, starts
-}
-
 // mix spreads the hash bits for the bitmap (independent of the table slot).
 func mix(h uint32) uint32 { return (h ^ h>>15) * 0x2c1b3c6d >> 7 }
 
@@ -135,9 +138,17 @@ func (ix *index) lookup(h uint32) (uint32, uint32) {
 func (e *Engine) find(cls int, r *Request) *Rule {
 	ix := &e.idx[cls]
 	rules := e.rules
-	for i := ix.anyStart; i < ix.anyEnd; i++ {
-		if rules[i].matches(r) {
-			return &rules[i]
+	if t := r.typ; t != 0 && t&(t-1) == 0 && t < 1<<numTypes {
+		for _, i := range ix.anyByType[bits.TrailingZeros16(uint16(t))] {
+			if rules[i].matches(r) {
+				return &rules[i]
+			}
+		}
+	} else {
+		for i := ix.anyStart; i < ix.anyEnd; i++ {
+			if rules[i].matches(r) {
+				return &rules[i]
+			}
 		}
 	}
 	if ix.nb == 0 {
@@ -176,15 +187,22 @@ func (e *Engine) Match(r *Request) Verdict {
 	if r == nil || r.host == "" {
 		return Verdict{}
 	}
-	if rule := e.find(clsImportant, r); rule != nil {
-		return Verdict{Blocked: true, Rule: rule, List: e.listName(rule)}
-	}
+	// Important rules are also in the block index, so a request no block
+	// rule matches is done after one index.
 	rule := e.find(clsBlock, r)
 	if rule == nil {
 		return Verdict{}
 	}
-	if ex := e.find(clsException, r); ex != nil {
-		return Verdict{Rule: rule, Exception: ex, List: e.listName(ex)}
+	if rule.flags&fImportant == 0 {
+		ex := e.find(clsException, r)
+		if ex == nil {
+			return Verdict{Blocked: true, Rule: rule, List: e.listName(rule)}
+		}
+		imp := e.find(clsImportant, r)
+		if imp == nil {
+			return Verdict{Rule: rule, Exception: ex, List: e.listName(ex)}
+		}
+		rule = imp
 	}
 	return Verdict{Blocked: true, Rule: rule, List: e.listName(rule)}
 }
@@ -197,7 +215,17 @@ func (e *Engine) listName(r *Rule) string {
 }
 
 // Rules returns the number of rules in the engine.
-func (e *Engine) Rules() int { return len(e.rules) }
+func (e *Engine) Rules() int { return len(e.rules) - e.dups() }
+
+// dups is the number of important rules, stored twice (important and block index).
+func (e *Engine) dups() int {
+	ix := &e.idx[clsImportant]
+	n := int(ix.anyEnd - ix.anyStart)
+	for _, s := range ix.slots {
+		n += int(s.end - s.start)
+	}
+	return n
+}
 
 // Size returns the approximate memory used by the engine in bytes.
 func (e *Engine) Size() int {
@@ -275,7 +303,7 @@ func Compile(lists ...List) (*Engine, *Report) {
 	}
 	parsed = applyBadfilter(parsed, rep)
 	e.build(parsed)
-	rep.Rules = len(e.rules)
+	rep.Rules = e.Rules()
 	return e, rep
 }
 
@@ -349,7 +377,7 @@ func ruleTokens(r *Rule, dst []uint32, words []string) ([]uint32, []string) {
 				i++
 			}
 			if i-start >= 2 && start > 0 && i < len(p) {
-				dst = append(dst, hashToken(p[start:i]))
+				dst = append(dst, hashToken(lowerString(p[start:i])))
 				words = append(words, p[start:i])
 			}
 		}
@@ -370,7 +398,7 @@ func ruleTokens(r *Rule, dst []uint32, words []string) ([]uint32, []string) {
 		leftOK := start > 0 && p[start-1] != '*' || start == 0 && r.flags&(fLeftAnchor|fHostAnchor) != 0
 		rightOK := i < len(p) && p[i] != '*' || i == len(p) && (r.flags&fRightAnchor != 0 || r.flags&fHostOnly != 0)
 		if leftOK && rightOK {
-			dst = append(dst, hashToken(p[start:i]))
+			dst = append(dst, hashToken(lowerString(p[start:i])))
 			words = append(words, p[start:i])
 		}
 	}
@@ -402,9 +430,9 @@ func partialToken(r *Rule) (uint32, bool) {
 		rightOK := i < len(p) && p[i] != '*' || i == len(p) && (r.flags&fRightAnchor != 0 || r.flags&fHostOnly != 0)
 		switch {
 		case leftOK && !rightOK:
-			best, bestLen = prefixHash(p[start:start+4]), i-start
+			best, bestLen = prefixHash(load32(lowerString(p[start:start+4]), 0)), i-start
 		case rightOK && !leftOK:
-			best, bestLen = suffixHash(p[i-4:i]), i-start
+			best, bestLen = suffixHash(load32(lowerString(p[i-4:i]), 0)), i-start
 		}
 	}
 	return best, bestLen > 0
@@ -464,6 +492,9 @@ func (e *Engine) build(rules []Rule) {
 			}
 		}
 		ps[i] = pending{cls: ruleClass(r), tok: best, hasT: bestCost >= 0, r: *r}
+		if ps[i].cls == clsImportant {
+			ps = append(ps, pending{cls: clsBlock, tok: best, hasT: bestCost >= 0, r: *r})
+		}
 	}
 	order := make([]int32, len(ps))
 	for i := range order {
@@ -566,4 +597,5 @@ func (e *Engine) build(rules []Rule) {
 		ix.starts = append(ix.starts, uint32(i))
 		ix.build()
 	}
+	e.byType()
 }

@@ -313,6 +313,13 @@ func TestZeroAllocs(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("Reset+Match allocates %.1f times", n)
 	}
+	// odd types (several bits, unknown bits) are matched, not rejected
+	for _, typ := range []Type{0, TypeScript | TypeImage, 1 << 14} {
+		if err := r.Reset("https://cdn.ads.com/x", "https://www.a.com/", typ); err != nil {
+			t.Fatal(err)
+		}
+		e.Match(&r)
+	}
 	r.Reset(urls[0], "https://www.a.com/page", TypeScript)
 	if n := testing.AllocsPerRun(1000, func() { e.Match(&r) }); n != 0 {
 		t.Errorf("Match allocates %.1f times", n)

@@ -64,13 +64,13 @@ func (a *ruleAux) matchDomains(req *Request) bool {
 	if req.nSrc < 0 || req.nEnt < 0 || (a.incH == nil && len(a.include) > 0) || (a.excH == nil && len(a.exclude) > 0) {
 		return a.matchDomainsSlow(req)
 	}
-	if len(a.excH) > 0 && req.hit(a.excH) {
+	if len(a.excH) > 0 && a.excM&req.srcMask != 0 && req.hit(a.excH) {
 		return false
 	}
 	if len(a.incH) == 0 {
 		return true
 	}
-	return req.hit(a.incH)
+	return a.incM&req.srcMask != 0 && req.hit(a.incH)
 }
 
 // hit reports whether any label suffix hash of the source is in sorted set.
@@ -149,8 +149,12 @@ func (r *Rule) matchPattern(req *Request) bool {
 			}
 			return false
 		}
+		c0 := byte(0)
+		if p != "" && p[0] != '^' && p[0] != '*' {
+			c0 = p[0]
+		}
 		for s := hs; s < he; {
-			if glob(p, u, s, true, right) {
+			if (c0 == 0 || u[s] == c0) && glob(p, u, s, true, right) {
 				return true
 			}
 			d := strings.IndexByte(u[s:he], '.')

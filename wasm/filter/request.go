@@ -10,7 +10,7 @@ import (
 
 // maxTokens is the number of URL token hashes kept in a Request; longer URLs
 // are tokenized on the fly during matching.
-const maxTokens = 96
+const maxTokens = 192
 
 // Errors returned by Request.Reset.
 var (
@@ -29,6 +29,7 @@ type Request struct {
 	srcHashes          [maxLabels]uint64 // domainHash of each label suffix of srcHost
 	entHashes          [maxLabels]uint64 // entityHash of each label suffix of srcEntity
 	nSrc, nEnt         int               // -1: too many labels, compare strings
+	srcMask            uint64            // bit h&63 of every srcHashes / entHashes entry
 	hostStart, hostEnd int               // host offsets in lower (for "||")
 	typ                Type
 	third              bool
@@ -128,23 +129,25 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 		return ErrScheme
 	}
 	r.host = fastHost(r.lower, n)
+	r.hostStart, r.hostEnd = n, n+len(r.host)
 	if r.host == "" {
 		r.host = site.Host(r.lower)
-	}
-	if r.host == "" {
-		r.domain = ""
-		return ErrNoHost
+		if r.host == "" {
+			r.domain = ""
+			return ErrNoHost
+		}
+		// locate the host in the authority (user info, IPv6 brackets)
+		r.hostStart, r.hostEnd = n, n
+		auth := r.lower[n:]
+		if i := strings.IndexAny(auth, "/?#\\"); i >= 0 {
+			auth = auth[:i]
+		}
+		if i := strings.Index(auth, r.host); i >= 0 {
+			r.hostStart = n + i
+			r.hostEnd = r.hostStart + len(r.host)
+		}
 	}
 	r.domain = r.hostDomain(r.host)
-	r.hostStart, r.hostEnd = n, n
-	auth := r.lower[n:]
-	if i := strings.IndexAny(auth, "/?#\\"); i >= 0 {
-		auth = auth[:i]
-	}
-	if i := strings.Index(auth, r.host); i >= 0 {
-		r.hostStart = n + i
-		r.hostEnd = r.hostStart + len(r.host)
-	}
 	if sourceURL == r.srcURL && sourceURL != "" {
 		// same page as the previous request: keep the parsed source
 	} else if r.srcURL = ""; sourceURL != "" {
@@ -161,10 +164,17 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 		}
 		r.nSrc = labelHashes(&r.srcHashes, r.srcHost, domainHash)
 		r.nEnt = labelHashes(&r.entHashes, r.srcEntity, entityHash)
+		r.srcMask = 0
+		for _, h := range r.srcHashes[:max(r.nSrc, 0)] {
+			r.srcMask |= 1 << (h & 63)
+		}
+		for _, h := range r.entHashes[:max(r.nEnt, 0)] {
+			r.srcMask |= 1 << (h & 63)
+		}
 		r.srcURL = sourceURL
 	} else {
 		r.srcHost, r.srcDomain, r.srcEntity = "", "", ""
-		r.nSrc, r.nEnt = 0, 0
+		r.nSrc, r.nEnt, r.srcMask = 0, 0, 0
 	}
 	r.third = t != TypeDocument && r.srcHost != "" && r.domain != r.srcDomain
 	r.tokenize()
@@ -256,51 +266,66 @@ var tokenChar = func() (t [256]bool) {
 	return
 }()
 
-const (
-	hashSeed = 2166136261
-	hashMul  = 16777619
-)
+// hashToken hashes a token (lower-case bytes); see tokenHash.
+func hashToken(s string) uint32 { return tokenHash(s, 0, len(s)) }
 
-// hashToken is FNV-1a over lower-cased s.
-func hashToken(s string) uint32 {
-	h := uint32(hashSeed)
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' {
-			c += 32
-		}
-		h = (h ^ uint32(c)) * hashMul
-	}
-	return h
+// load64 reads s[i:i+8] little endian (the compiler combines the loads).
+func load64(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }
 
-// nextToken returns the hash of the next token of length >= 2 in s starting
-// at i, and the offset after it; ok is false at the end.
+func load32(s string, i int) uint32 {
+	_ = s[i+3]
+	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
+}
+
+// tokenHash hashes s[start:end] eight bytes at a time. Bytes of s after end
+// may be read but are masked off, so the hash depends on the token only.
+func tokenHash(s string, start, end int) uint32 {
+	h := uint64(end-start) * 0x9e3779b97f4a7c15
+	i := start
+	for ; end-i >= 8; i += 8 {
+		h = (h ^ load64(s, i)) * 0xff51afd7ed558ccd
+		h ^= h >> 29
+	}
+	var v uint64
+	if rem := end - i; rem > 0 {
+		if i+8 <= len(s) {
+			v = load64(s, i) & (1<<(8*uint(rem)) - 1)
+		} else {
+			for j := 0; j < rem; j++ {
+				v |= uint64(s[i+j]) << (8 * j)
+			}
+		}
+	}
+	h = (h ^ v) * 0xc4ceb9fe1a85ec53
+	h ^= h >> 32
+	return uint32(h)
+}
+
+// nextToken returns the hash of the next token of length >= 2 in lower-case
+// s starting at i, and the offset after it; ok is false at the end.
 func nextToken(s string, i int) (h uint32, next int, ok bool) {
 	for i < len(s) {
 		for i < len(s) && !tokenChar[s[i]] {
 			i++
 		}
 		start := i
-		h = hashSeed
 		for i < len(s) && tokenChar[s[i]] {
-			c := s[i]
-			if c >= 'A' && c <= 'Z' {
-				c += 32
-			}
-			h = (h ^ uint32(c)) * hashMul
 			i++
 		}
 		if i-start >= 2 {
-			return h, i, true
+			return tokenHash(s, start, i), i, true
 		}
 	}
 	return 0, i, false
 }
 
 func (r *Request) tokenize() {
-	s := r.lower // already lower-case
-	var seen uint64
+	s := r.lower       // already lower-case
+	var seen [8]uint64 // 512-bit filter of stored token hashes (de-duplication)
 	r.bloom = [bloomWords]uint64{}
 	ntok := 0
 	n := len(s)
@@ -310,28 +335,30 @@ func (r *Request) tokenize() {
 			continue
 		}
 		start := i
-		h := uint32(hashSeed)
-		for ; i < n && tokenChar[s[i]]; i++ {
-			h = (h ^ uint32(s[i])) * hashMul
+		for i < n && tokenChar[s[i]] {
+			i++
 		}
 		if i-start < 2 {
 			continue
 		}
+		h := tokenHash(s, start, i)
 		b := bloomBit(h)
 		r.bloom[b>>6] |= 1 << (b & 63)
 		if i-start >= 4 {
-			b = bloomBit(prefixHash(s[start : start+4]))
+			b = bloomBit(prefixHash(load32(s, start)))
 			r.bloom[b>>6] |= 1 << (b & 63)
-			b = bloomBit(suffixHash(s[i-4 : i]))
+			b = bloomBit(suffixHash(load32(s, i-4)))
 			r.bloom[b>>6] |= 1 << (b & 63)
 		}
 		if r.tokMore >= 0 {
 			continue // only the bloom filter is still filled
 		}
-		bit := uint64(1) << (h & 63)
-		if seen&bit != 0 {
+		w, bit := (h>>6)&7, uint64(1)<<(h&63)
+		if seen[w]&bit != 0 {
+			// Probably a repeat: look among the last 32 tokens only (a
+			// duplicate kept costs one more lookup, never a wrong verdict).
 			dup := false
-			for _, t := range r.tokens[:ntok] {
+			for _, t := range r.tokens[max(0, ntok-32):ntok] {
 				if t == h {
 					dup = true
 					break
@@ -345,7 +372,7 @@ func (r *Request) tokenize() {
 			r.tokMore = start
 			continue
 		}
-		seen |= bit
+		seen[w] |= bit
 		r.tokens[ntok] = h
 		ntok++
 	}
@@ -362,8 +389,8 @@ func bloomBit(h uint32) uint32 { return (h ^ h>>17) & (bloomBits - 1) }
 
 // prefixHash and suffixHash hash the first / last 4 bytes of a token; a rule
 // token cut by '*' or the pattern end is only known to start / end a URL token.
-func prefixHash(s string) uint32 { return hashToken(s)*0x9e3779b1 ^ 0x5bd1e995 }
-func suffixHash(s string) uint32 { return hashToken(s)*0x85ebca6b ^ 0xc2b2ae35 }
+func prefixHash(v uint32) uint32 { return mix((v ^ 0x5bd1e995) * 0x9e3779b1) }
+func suffixHash(v uint32) uint32 { return mix((v ^ 0xc2b2ae35) * 0x85ebca6b) }
 
 // URL returns the request URL as given.
 func (r *Request) URL() string { return r.url }

@@ -3,13 +3,12 @@ package filter
 import (
 	"errors"
 	"fmt"
+	"github.com/consentguard/consentguard/wasm/site"
 	"regexp"
 	"regexp/syntax"
 	"slices"
 	"strings"
 	"unicode/utf8"
-
-	"golang.org/x/net/idna"
 )
 
 // Rule flags.
@@ -59,6 +58,7 @@ type ruleAux struct {
 	lit     string // a literal every match contains (regex pre-filter)
 
 	incH, excH []uint64 // sorted hashes of include / exclude (domainHash, entityHash for "x.*")
+	incM, excM uint64   // 64-bit filters of incH / excH (bit h&63)
 }
 
 // hashDomains fills incH and excH.
@@ -79,6 +79,13 @@ func (a *ruleAux) hashDomains() {
 		return out
 	}
 	a.incH, a.excH = h(a.include), h(a.exclude)
+	a.incM, a.excM = 0, 0
+	for _, x := range a.incH {
+		a.incM |= 1 << (x & 63)
+	}
+	for _, x := range a.excH {
+		a.excM |= 1 << (x & 63)
+	}
 }
 
 // ErrSkipped is wrapped by the error ParseRule returns for a valid line that is
@@ -386,7 +393,7 @@ func normDomain(d string) (string, error) {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c >= 0x80 {
-			p, err := idna.Lookup.ToASCII(name)
+			p, err := site.ToASCII(name)
 			if err != nil {
 				return "", err
 			}
@@ -476,7 +483,7 @@ func (r *Rule) parsePattern(p string) error {
 			r.flags |= fHostOnly
 		}
 		if host != "" && !isASCII(host) {
-			a, err := idna.Lookup.ToASCII(host)
+			a, err := site.ToASCII(host)
 			if err != nil {
 				return fmt.Errorf("host %q: %w", host, err)
 			}

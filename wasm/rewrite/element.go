@@ -24,7 +24,8 @@ func (e *Element) reset(raw, name []byte, selfClosing, void bool) {
 	e.raw, e.name, e.selfClosing, e.void, e.parsed = raw, name, selfClosing, void, false
 }
 
-// Name returns the lower-case tag name.
+// Name returns the lower-case tag name (ASCII letters lowered, other bytes
+// as they are; names longer than 32 bytes are cut to 32).
 func (e *Element) Name() []byte { return e.name }
 
 // Raw returns the start tag bytes as they are in the input.

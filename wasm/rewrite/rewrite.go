@@ -200,6 +200,7 @@ type Rewriter struct {
 	name        [maxName]byte
 	nameLen     int
 	nameLong    bool
+	key         uint64 // first 8 bytes of name, packed
 	isEnd       bool
 	rawEnd      bool // the end tag being scanned closes the raw text element
 	selfClosing bool
@@ -719,7 +720,7 @@ func (r *Rewriter) maybeInjectBefore(name []byte) {
 
 func (r *Rewriter) beginTag(end bool) {
 	r.state, r.ts = stTag, tName
-	r.nameLen, r.nameLong = 0, false
+	r.nameLen, r.nameLong, r.key = 0, false, 0
 	r.isEnd, r.rawEnd, r.selfClosing, r.tagOvf = end, false, false, false
 }
 
@@ -773,6 +774,24 @@ func (r *Rewriter) scanTag(p []byte, i int) (int, bool) {
 		k := class[p[i]]
 		switch ts {
 		case tName:
+			for k == kOther || k >= kEq { // name byte: a tight loop for the common case
+				if r.nameLen < maxName {
+					c := lower(p[i])
+					if r.nameLen < 8 {
+						r.key |= uint64(c) << (8 * uint(r.nameLen))
+					}
+					r.name[r.nameLen] = c
+					r.nameLen++
+				} else {
+					r.nameLong = true
+				}
+				i++
+				if i == n {
+					r.ts = ts
+					return n, false
+				}
+				k = class[p[i]]
+			}
 			switch k {
 			case kGT:
 				r.ts = ts
@@ -783,7 +802,11 @@ func (r *Rewriter) scanTag(p []byte, i int) (int, bool) {
 				ts = tSelfClose
 			default:
 				if r.nameLen < maxName {
-					r.name[r.nameLen] = lower(p[i])
+					c := lower(p[i])
+					if r.nameLen < 8 {
+						r.key |= uint64(c) << (8 * uint(r.nameLen))
+					}
+					r.name[r.nameLen] = c
 					r.nameLen++
 				} else {
 					r.nameLong = true
@@ -1012,8 +1035,7 @@ func (r *Rewriter) endTagDone(end int) {
 	}
 	name := r.name[:r.nameLen]
 	if r.fdepth > 0 {
-		switch string(name) {
-		case "svg", "math", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext":
+		if e := lookupTag(r.key, name); e != nil && e.info&(tiSVG|tiMath|tiSVGInt|tiMathInt) != 0 {
 			r.fpop(name)
 		}
 	}
@@ -1030,9 +1052,17 @@ func (r *Rewriter) startTagDone(end int) {
 	long := r.nameLong
 	selfClosing := r.selfClosing
 
+	var ent *tagEntry
+	var info tagInfo
+	if !long {
+		if ent = lookupTag(r.key, name); ent != nil {
+			info = ent.info
+		}
+	}
+
 	// tree-construction approximations: foreign content
-	foreign := r.foreign()
-	if foreign && !long && breakout(name) {
+	foreign := r.fdepth > 0 && r.foreign()
+	if foreign && info&tiBreakout != 0 {
 		for r.fdepth > 0 && r.fstack[r.fdepth-1].kind != fIntegration {
 			r.fdepth--
 		}
@@ -1042,53 +1072,42 @@ func (r *Rewriter) startTagDone(end int) {
 	void := false
 	raw := rawNone
 	rawName := ""
-	if foreign {
+	switch {
+	case foreign:
 		void = selfClosing
-		if !selfClosing && !long {
+		if !selfClosing && info&(tiSVG|tiMath|tiSVGInt|tiMathInt) != 0 {
 			top := r.fstack[r.fdepth-1].kind
 			if r.fsat > 0 {
 				top = r.fstack[maxForeign-1].kind
 			}
-			switch string(name) {
-			case "svg":
+			switch {
+			case info&tiSVG != 0:
 				r.fpush(fSVG, "svg")
-			case "math":
+			case info&tiMath != 0:
 				r.fpush(fMath, "math")
-			case "foreignobject", "desc", "title":
-				if top == fSVG {
-					r.fpush(fIntegration, svgName(name))
-				}
-			case "mi", "mo", "mn", "ms", "mtext":
-				if top == fMath {
-					r.fpush(fIntegration, mathName(name))
-				}
+			case info&tiSVGInt != 0 && top == fSVG, info&tiMathInt != 0 && top == fMath:
+				r.fpush(fIntegration, ent.name)
 			}
 		}
-	} else if !long {
-		switch string(name) {
-		case "svg":
-			if selfClosing {
-				void = true
-			} else {
-				r.fpush(fSVG, "svg")
-			}
-		case "math":
-			if selfClosing {
-				void = true
-			} else {
-				r.fpush(fMath, "math")
-			}
-		case "script":
-			raw, rawName = rawScript, "script"
-		case "style", "xmp", "iframe", "noembed", "noframes":
-			raw, rawName = rawText, rawTextName(name)
-		case "title", "textarea":
-			raw, rawName = rawRCDATA, rawTextName(name)
-		case "plaintext":
-			raw = rawPlain
-		default:
-			void = isVoid(name)
+	case info == 0:
+	case info&(tiSVG|tiMath) != 0:
+		if selfClosing {
+			void = true
+		} else if info&tiSVG != 0 {
+			r.fpush(fSVG, "svg")
+		} else {
+			r.fpush(fMath, "math")
 		}
+	case info&tiScript != 0:
+		raw, rawName = rawScript, ent.name
+	case info&tiRawText != 0:
+		raw, rawName = rawText, ent.name
+	case info&tiRCDATA != 0:
+		raw, rawName = rawRCDATA, ent.name
+	case info&tiPlain != 0:
+		raw = rawPlain
+	default:
+		void = info&tiVoid != 0
 	}
 
 	if r.act != actNone {
@@ -1319,68 +1338,4 @@ func lower(c byte) byte {
 		return c + 0x20
 	}
 	return c
-}
-
-func isVoid(name []byte) bool {
-	switch string(name) {
-	case "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img", "image",
-		"input", "keygen", "link", "meta", "param", "source", "track", "wbr":
-		return true
-	}
-	return false
-}
-
-func breakout(name []byte) bool {
-	switch string(name) {
-	case "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em",
-		"embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing",
-		"menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike",
-		"sub", "sup", "table", "tt", "u", "ul", "var":
-		return true
-	}
-	return false
-}
-
-func rawTextName(name []byte) string {
-	switch string(name) {
-	case "style":
-		return "style"
-	case "xmp":
-		return "xmp"
-	case "iframe":
-		return "iframe"
-	case "noembed":
-		return "noembed"
-	case "noframes":
-		return "noframes"
-	case "title":
-		return "title"
-	case "textarea":
-		return "textarea"
-	}
-	return ""
-}
-
-func svgName(name []byte) string {
-	switch string(name) {
-	case "foreignobject":
-		return "foreignobject"
-	case "desc":
-		return "desc"
-	}
-	return "title"
-}
-
-func mathName(name []byte) string {
-	switch string(name) {
-	case "mi":
-		return "mi"
-	case "mo":
-		return "mo"
-	case "mn":
-		return "mn"
-	case "ms":
-		return "ms"
-	}
-	return "mtext"
 }

@@ -258,3 +258,26 @@ func TestWriterError(t *testing.T) {
 		t.Fatal("Close did not report the error")
 	}
 }
+
+func TestTagTable(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		info tagInfo
+	}{
+		{"script", tiScript}, {"title", tiRCDATA | tiSVGInt}, {"foreignobject", tiSVGInt}, {"plaintext", tiPlain},
+		{"img", tiVoid | tiBreakout}, {"br", tiVoid | tiBreakout}, {"mtext", tiMathInt}, {"blockquote", tiBreakout},
+		{"noframes", tiRawText}, {"basefont", tiVoid},
+		{"scripts", 0}, {"scrip", 0}, {"plaintexx", 0}, {"foreignobjects", 0}, {"a", 0}, {"", 0}, {"blockquotf", 0},
+	} {
+		var got tagInfo
+		if e := lookupTag(packName(tc.name), []byte(tc.name)); e != nil {
+			got = e.info
+			if e.name != tc.name {
+				t.Errorf("lookupTag(%q) found %q", tc.name, e.name)
+			}
+		}
+		if got != tc.info {
+			t.Errorf("lookupTag(%q) = %b, want %b", tc.name, got, tc.info)
+		}
+	}
+}

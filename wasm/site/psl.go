@@ -42,10 +42,10 @@ func pslTable() map[string]uint8 {
 // building copies no strings. Malformed lines are skipped and reported with
 // their line number.
 //
-// A Go map is the fastest structure to build here: about 2 ms under js/wasm
-// and 0.6 ms natively for the whole list (BenchmarkPSLInit), where an
-// open-addressing table over the embedded text took five times longer in
-// wasm, and sorting for binary search costs more than hashing.
+// A Go map is cheap to build: 2-3 ms under js/wasm and about 0.6 ms natively
+// for the whole list (fastest run of BenchmarkPSLInit); a hand-written
+// open-addressing table over the embedded text was as fast natively but took
+// four times longer under js/wasm.
 func parsePSL(data string) (map[string]uint8, []error) {
 	m := make(map[string]uint8, strings.Count(data, "\n")*21/20)
 	var errs []error

@@ -21,9 +21,19 @@ func main() {
 	id := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
 	var n atomic.Int64
 	tr := &bridge.Transport{}
+	static := make([]byte, 118535)
 	bridge.Serve(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Consentguard-Instance", id+"/"+strconv.FormatInt(n.Add(1), 10))
+		// MODE (benchmarks only): "static" answers 116 KB from memory (the
+		// response path alone), "drain" fetches and discards the origin
+		// body (the request path alone), "headers" fetches and reads nothing.
+		mode, _ := bridge.Env("MODE")
 		o, _ := bridge.Env("ORIGIN")
+		if mode == "static" {
+			w.Header().Set("Content-Type", "text/html")
+			w.Write(static)
+			return
+		}
 		ou, err := url.Parse(o)
 		if err != nil || o == "" {
 			http.Error(w, "ORIGIN not set", http.StatusInternalServerError)
@@ -38,6 +48,24 @@ func main() {
 			return
 		}
 		defer res.Body.Close()
+		if mode == "headers" {
+			w.Write(make([]byte, 2000))
+			return
+		}
+		if mode == "drain" {
+			buf := make([]byte, 32<<10)
+			reads := 0
+			for {
+				_, err := res.Body.Read(buf)
+				reads++
+				if err != nil {
+					break
+				}
+			}
+			w.Header().Set("X-Reads", strconv.Itoa(reads))
+			w.Write(make([]byte, 2000))
+			return
+		}
 		for k, vs := range res.Header {
 			w.Header()[k] = vs
 		}

@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	code := strings.ReplaceAll(string(src), "export function", "function") + "\nreturn {flatHeaders, makeHeaders, makeStream};"
+	code := strings.ReplaceAll(string(src), "export function", "function") + "\nreturn {flatHeaders, makeHeaders, makeStream, makeReader};"
 	ctx := js.Global().Get("Object").New()
 	ctx.Set("bridge", js.Global().Get("Function").New(code).Invoke())
 	js.Global().Set("context", ctx)
@@ -231,6 +231,8 @@ const srv = http.createServer((req, res) => {
     req.on("end", () => res.end(JSON.stringify({method: req.method, headers: req.headers, body})));
   } else if (req.url === "/redirect") {
     res.writeHead(302, {Location: "/elsewhere"}); res.end();
+  } else if (req.url === "/big") {
+    res.end(Buffer.alloc(118535, 97));
   } else if (req.url === "/hang") {
     res.write("partial");
   } else { res.statusCode = 404; res.end(); }
@@ -339,4 +341,82 @@ func TestTransport(t *testing.T) {
 			t.Errorf("no error for ftp")
 		}
 	})
+}
+
+// TestVisitorCancel: when the visitor's side cancels the body stream, the
+// handler's request context ends (so the origin fetch is aborted) and its
+// writes fail.
+func TestVisitorCancel(t *testing.T) {
+	done := make(chan error, 1)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte("first"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+			done <- fmt.Errorf("context not canceled")
+			return
+		}
+		var err error
+		for i := 0; i < 100 && err == nil; i++ {
+			_, err = w.Write(bytes.Repeat([]byte("x"), BufferSize))
+		}
+		if err == nil {
+			done <- fmt.Errorf("writes after cancel did not fail")
+			return
+		}
+		done <- nil
+	})
+	f := Handler(h)
+	defer f.Release()
+	res := mustAwait(t, f.Invoke(js.Global().Get("Request").New("http://shop.example/")))
+	mustAwait(t, res.Get("body").Call("cancel"))
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("handler did not finish")
+	}
+}
+
+func BenchmarkTransportDrain(b *testing.B) {
+	o, err := await(js.Global().Get("Function").New(originJS).Invoke(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer o.Get("srv").Call("close")
+	url := fmt.Sprintf("http://127.0.0.1:%d/big", o.Get("port").Int())
+	tr := &Transport{}
+	b.ReportAllocs()
+	for b.Loop() {
+		req, _ := http.NewRequest("GET", url, nil)
+		res, err := tr.RoundTrip(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, _ := io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if n != 118535 {
+			b.Fatalf("%d bytes", n)
+		}
+	}
+}
+
+// BenchmarkFetchJS is the same exchange done by JS alone, for comparison.
+func BenchmarkFetchJS(b *testing.B) {
+	o, err := await(js.Global().Get("Function").New(originJS).Invoke(), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer o.Get("srv").Call("close")
+	url := fmt.Sprintf("http://127.0.0.1:%d/big", o.Get("port").Int())
+	f := js.Global().Get("Function").New("url", "return fetch(url).then(r => r.arrayBuffer()).then(b => b.byteLength)")
+	for b.Loop() {
+		v, err := await(f.Invoke(url), nil)
+		if err != nil || v.Int() != 118535 {
+			b.Fatal(err)
+		}
+	}
 }

@@ -20,11 +20,11 @@ var (
 )
 
 // The helpers of glue/bridge.mjs (Workers forbid eval): flatHeaders,
-// makeHeaders, makeStream, looked up in context.bridge on first use.
+// makeHeaders, makeStream, makeReader, looked up in context.bridge on first use.
 var (
-	helperOnce                           sync.Once
-	helperErr                            error
-	flatHeaders, makeHeaders, makeStream js.Value
+	helperOnce                                       sync.Once
+	helperErr                                        error
+	flatHeaders, makeHeaders, makeStream, makeReader js.Value
 )
 
 // ErrNoGlue is returned when context.bridge (glue/bridge.mjs) is missing.
@@ -37,8 +37,8 @@ func helpers() error {
 			helperErr = ErrNoGlue
 			return
 		}
-		flatHeaders, makeHeaders, makeStream = h.Get("flatHeaders"), h.Get("makeHeaders"), h.Get("makeStream")
-		for _, f := range []js.Value{flatHeaders, makeHeaders, makeStream} {
+		flatHeaders, makeHeaders, makeStream, makeReader = h.Get("flatHeaders"), h.Get("makeHeaders"), h.Get("makeStream"), h.Get("makeReader")
+		for _, f := range []js.Value{flatHeaders, makeHeaders, makeStream, makeReader} {
 			if f.Type() != js.TypeFunction {
 				helperErr = ErrNoGlue
 			}
@@ -112,55 +112,54 @@ func jsError(v js.Value) error {
 	return errors.New(v.Call("toString").String())
 }
 
-// streamReader reads a JS ReadableStream of Uint8Array chunks.
+// streamReader reads a JS ReadableStream through makeReader
+// (glue/bridge.mjs): every Read takes all the bytes queued so far (up to
+// len(p)) in one call; only an empty queue costs a promise round trip, and
+// that wait ends when len(p) bytes are queued (or a few ms after the first
+// one), not at every small chunk.
 type streamReader struct {
-	reader js.Value // ReadableStreamDefaultReader
-	chunk  js.Value // current Uint8Array
-	off    int      // read offset in chunk
-	n      int      // chunk length
-	done   <-chan struct{}
-	err    error
+	r    js.Value // makeReader's object
+	done <-chan struct{}
+	err  error
 }
 
 func newStreamReader(stream js.Value, done <-chan struct{}) *streamReader {
-	return &streamReader{reader: stream.Call("getReader"), done: done}
+	return &streamReader{r: makeReader.Invoke(stream), done: done}
 }
 
 func (r *streamReader) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	for r.off >= r.n {
-		res, err := await(r.reader.Call("read"), r.done)
-		if err != nil {
-			r.err = err
-			return 0, err
+	if len(p) == 0 {
+		return 0, nil
+	}
+	for {
+		u8 := r.r.Call("take", len(p))
+		if u8.Type() == js.TypeObject {
+			return js.CopyBytesToGo(p, u8), nil
 		}
-		if res.Get("done").Bool() {
+		switch st := r.r.Call("state").String(); st {
+		case "":
+		case "done":
 			r.err = ioEOF
 			return 0, ioEOF
+		default:
+			r.err = errors.New("bridge: body: " + st)
+			return 0, r.err
 		}
-		r.chunk = res.Get("value")
-		r.off, r.n = 0, r.chunk.Get("byteLength").Int()
+		if _, err := await(r.r.Call("wait", len(p)), r.done); err != nil {
+			r.err = err
+			r.r.Call("cancel")
+			return 0, err
+		}
 	}
-	var n int
-	if r.off == 0 && len(p) >= r.n {
-		n = js.CopyBytesToGo(p, r.chunk)
-	} else {
-		end := min(r.n, r.off+len(p))
-		n = js.CopyBytesToGo(p, r.chunk.Call("subarray", r.off, end))
-	}
-	r.off += n
-	if r.off >= r.n {
-		r.chunk = js.Undefined()
-	}
-	return n, nil
 }
 
 func (r *streamReader) Close() error {
 	if r.err == nil {
 		r.err = errClosed
-		r.reader.Call("cancel")
+		r.r.Call("cancel")
 	}
 	return nil
 }

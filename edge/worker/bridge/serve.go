@@ -85,6 +85,7 @@ func serve(h http.Handler, jreq js.Value, resolve, reject js.Value) {
 		return
 	}
 	rw := newResponseWriter(req, resolve, ctx.Done())
+	rw.onCancel = cancel // the visitor went away: abort the origin fetch too
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(os.Stderr, "consentguard: panic serving %s: %v\n%s", req.URL.Path, p, debug.Stack())
@@ -162,6 +163,7 @@ type responseWriter struct {
 	cancel   chan struct{}
 	funcs    [2]js.Func
 	canceled bool
+	onCancel func()
 	mu       sync.Mutex
 }
 
@@ -259,6 +261,9 @@ func (w *responseWriter) commit(code int) {
 			if !w.canceled {
 				w.canceled = true
 				close(w.cancel)
+				if w.onCancel != nil {
+					w.onCancel()
+				}
 			}
 			w.mu.Unlock()
 			return nil

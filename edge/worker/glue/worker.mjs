@@ -3,6 +3,11 @@
 // bridge.Serve (context.binding.handleRequest). syumai's default glue
 // instantiates Go for every request (11-15 ms each) and loses all state.
 //
+// Go cannot start at global scope (module evaluation): its runtime seeds
+// itself with crypto.getRandomValues, which Workers forbid there ("Disallowed
+// operation called within global scope"; measured in workerd). So the first
+// request of an isolate starts it; every later one reuses it.
+//
 // wasm_exec.js is syumai's (workers-assets-gen -mode=go): its Go.run takes
 // a context object that Go sees as the global "context".
 import "./wasm_exec.js";
@@ -20,6 +25,11 @@ function start(env) {
   context.env = env;
   starting = new Promise((resolve, reject) => {
     const go = new Go();
+    // The Go runtime's own knobs may be set as worker variables.
+    go.env = {};
+    for (const k of ["GOGC", "GOMEMLIMIT", "GODEBUG"]) {
+      if (env && typeof env[k] === "string") go.env[k] = env[k];
+    }
     context.ready = resolve;
     const instance = new WebAssembly.Instance(mod, go.importObject);
     go.run(instance, context).then(
