@@ -66,10 +66,16 @@ bench: build
 	  --list $(SHARED)/data/lists/easylist.txt --list $(SHARED)/data/lists/easyprivacy.txt
 	$(BIN)/consentguard bench anchors
 
+## bench-wasm: the matcher and the rewriter compiled to js/wasm under node, and lol-html in the same run.
 bench-wasm:
 	GOOS=js GOARCH=wasm $(GO) build -o $(BIN)/benchmatch.wasm ./bench/cmd/benchmatch
 	node $(GOROOT)/lib/wasm/wasm_exec_node.js $(BIN)/benchmatch.wasm --requests $(SHARED)/data/requests/requests.jsonl \
 	  --list $(SHARED)/data/lists/easylist.txt --list $(SHARED)/data/lists/easyprivacy.txt
+	GOOS=js GOARCH=wasm $(GO) build -o $(BIN)/rewritebench.wasm ./wasm/rewrite/cmd/rewritebench
+	cd $(SHARED)/.. && for p in page-100k:100 page-1m:30; do \
+	  node $(GOROOT)/lib/wasm/wasm_exec_node.js $(BIN)/rewritebench.wasm -hosts $(SHARED)/data/lists/tracker-hosts.txt \
+	    $(SHARED)/data/html/$${p%%:*}.html $${p##*:} 16; done
+	$(BIN)/consentguard bench anchors --what rewrite
 
 ## fuzz: every fuzz target for FUZZTIME each.
 FUZZTIME ?= 15s

@@ -239,6 +239,43 @@ func (w *Workerd) CPU(t testing.TB) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
+// ThreadCPU returns the CPU time of each workerd thread (by thread id).
+// The busiest thread runs the isolate; the others are I/O and V8's
+// background compilation and GC, which Workers do not bill.
+func (w *Workerd) ThreadCPU(t testing.TB) map[string]time.Duration {
+	t.Helper()
+	dir := fmt.Sprintf("/proc/%d/task", w.cmd.Process.Pid)
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make(map[string]time.Duration, len(ents))
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "stat"))
+		if err != nil {
+			continue // the thread ended
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		utime, _ := strconv.ParseInt(f[11], 10, 64)
+		stime, _ := strconv.ParseInt(f[12], 10, 64)
+		out[e.Name()] = time.Duration(utime+stime) * 10 * time.Millisecond
+	}
+	return out
+}
+
+// busiest returns the largest per-thread CPU increase between two
+// ThreadCPU snapshots.
+func busiest(before, after map[string]time.Duration) time.Duration {
+	var m time.Duration
+	for tid, a := range after {
+		if d := a - before[tid]; d > m {
+			m = d
+		}
+	}
+	return m
+}
+
 // client never follows redirects and keeps no cookies.
 var client = &http.Client{
 	Timeout:       30 * time.Second,

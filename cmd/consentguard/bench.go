@@ -40,10 +40,11 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	case "anchors":
 		fs := newFlags("bench anchors", stderr)
 		shared := fs.String("shared", sharedDir(), "the shared `DIR` holding bench/anchors and data")
+		what := fs.String("what", "match", "which anchors: match, rewrite or all")
 		if err := parseFlags(fs, args[1:]); err != nil {
 			return err
 		}
-		out, err := runAnchors(*shared, "match", stderr)
+		out, err := runAnchors(*shared, *what, stderr)
 		if err != nil {
 			return err
 		}

@@ -420,3 +420,56 @@ func BenchmarkFetchJS(b *testing.B) {
 		}
 	}
 }
+
+// TestRawBody: an untouched origin body copied with io.Copy becomes the
+// response body itself; once Go has read or written anything, the bytes
+// go through Go, and either way the visitor gets the same body.
+func TestRawBody(t *testing.T) {
+	o := mustAwait(t, js.Global().Get("Function").New(originJS).Invoke())
+	defer o.Get("srv").Call("close")
+	base := fmt.Sprintf("http://127.0.0.1:%d", o.Get("port").Int())
+	tr := &Transport{}
+	for _, tc := range []struct {
+		name    string
+		prefix  string // written before the copy
+		peek    bool   // read one byte before the copy
+		wantRaw bool
+	}{
+		{"untouched", "", false, true},
+		{"written first", "<!-- x -->", false, false},
+		{"read first", "", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var raw bool
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				req, _ := http.NewRequest("GET", base+"/big", nil)
+				res, err := tr.RoundTrip(req)
+				if err != nil {
+					http.Error(w, err.Error(), 502)
+					return
+				}
+				defer res.Body.Close()
+				w.Header().Set("Content-Type", "application/octet-stream")
+				w.WriteHeader(203)
+				if tc.prefix != "" {
+					w.Write([]byte(tc.prefix))
+				}
+				if tc.peek {
+					b := make([]byte, 1)
+					res.Body.Read(b)
+					w.Write(b)
+				}
+				io.Copy(w, res.Body)
+				raw = w.(*responseWriter).raw
+			})
+			res, _, body := serveJS(t, h, "http://shop.example/", map[string]any{})
+			want := tc.prefix + strings.Repeat("a", 118535)
+			if res.Get("status").Int() != 203 || string(body) != want {
+				t.Errorf("status %d, body %d bytes (want %d)", res.Get("status").Int(), len(body), len(want))
+			}
+			if raw != tc.wantRaw {
+				t.Errorf("raw = %v, want %v", raw, tc.wantRaw)
+			}
+		})
+	}
+}

@@ -11,9 +11,20 @@
 //     workerd). Response headers are read unsplit; Set-Cookie values come
 //     from Headers.getSetCookie(), one value per cookie.
 //
-// Header values are never split on commas in either direction.
+// Header values are never split on commas in either direction. Bodies
+// stream both ways: the response through a 32 KiB buffer into a JS
+// ReadableStream (with backpressure), origin bodies through a JS read-ahead
+// queue that wakes Go once per buffer rather than per ~4 KiB chunk (each
+// Go wake-up costs tens of microseconds of CPU in workerd). An origin body
+// that the handler copies untouched with io.Copy is handed to workerd as
+// is and never enters Go. The JS halves live in glue/bridge.mjs because
+// Workers forbid eval.
 //
-// The package builds only for js/wasm. It runs under node as well as under
-// workerd (node provides fetch, Request, Response, Headers and
-// ReadableStream), which is how its tests run.
+// The syscall/js parts build only for js/wasm; they run under node as well
+// as under workerd (node has the same fetch, Request, Response, Headers and
+// ReadableStream), which is how their tests run:
+//
+//	GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./edge/worker/...
+//
+// The header codec (flat.go) is plain Go, tested and fuzzed natively.
 package bridge

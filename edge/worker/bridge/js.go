@@ -4,6 +4,7 @@ package bridge
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"sync"
 	"syscall/js"
@@ -116,16 +117,43 @@ func jsError(v js.Value) error {
 // (glue/bridge.mjs): every Read takes all the bytes queued so far (up to
 // len(p)) in one call; only an empty queue costs a promise round trip, and
 // that wait ends when len(p) bytes are queued (or a few ms after the first
-// one), not at every small chunk.
+// one), not at every small chunk. The reader starts at the first Read, so
+// an untouched body can still be handed over whole (WriteTo).
 type streamReader struct {
-	r    js.Value // makeReader's object
-	done <-chan struct{}
-	err  error
+	stream js.Value // the ReadableStream, until handed over or read
+	r      js.Value // makeReader's object, from the first Read
+	done   <-chan struct{}
+	err    error
 }
 
 func newStreamReader(stream js.Value, done <-chan struct{}) *streamReader {
-	return &streamReader{r: makeReader.Invoke(stream), done: done}
+	return &streamReader{stream: stream, done: done}
 }
+
+func (r *streamReader) untouched() bool {
+	return r.err == nil && r.r.IsUndefined() && !r.stream.IsUndefined()
+}
+
+// handOver gives the JS stream away; the reader is then at EOF.
+func (r *streamReader) handOver() js.Value {
+	s := r.stream
+	r.stream = js.Undefined()
+	r.err = ioEOF
+	return s
+}
+
+// WriteTo copies the body to w. When w is the bridge's response writer and
+// neither side has been used yet, the JS stream itself becomes the
+// response body: workerd pipes it natively and no byte crosses into Go.
+func (r *streamReader) WriteTo(w io.Writer) (int64, error) {
+	if rw, ok := w.(*responseWriter); ok && rw.takeRaw(r) {
+		return 0, nil
+	}
+	return io.Copy(w, readerOnly{r})
+}
+
+// readerOnly hides WriteTo from io.Copy.
+type readerOnly struct{ io.Reader }
 
 func (r *streamReader) Read(p []byte) (int, error) {
 	if r.err != nil {
@@ -133,6 +161,10 @@ func (r *streamReader) Read(p []byte) (int, error) {
 	}
 	if len(p) == 0 {
 		return 0, nil
+	}
+	if r.r.IsUndefined() {
+		r.r = makeReader.Invoke(r.stream)
+		r.stream = js.Undefined()
 	}
 	for {
 		u8 := r.r.Call("take", len(p))
@@ -159,7 +191,11 @@ func (r *streamReader) Read(p []byte) (int, error) {
 func (r *streamReader) Close() error {
 	if r.err == nil {
 		r.err = errClosed
-		r.r.Call("cancel")
+		if !r.r.IsUndefined() {
+			r.r.Call("cancel")
+		} else if !r.stream.IsUndefined() {
+			r.stream.Call("cancel")
+		}
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -145,8 +146,11 @@ func netJoin(ip string) string {
 }
 
 // responseWriter buffers the body (BufferSize) and hands it to a JS
-// ReadableStream. The Response is resolved when the header is committed:
-// at WriteHeader, at the first body byte, or when the handler returns.
+// ReadableStream. As in net/http, WriteHeader fixes the status and the
+// header; the Response is resolved at the first body byte, Flush, or when
+// the handler returns. An unmodified origin body copied with io.Copy from a
+// Transport response is handed to workerd as is (see streamReader.WriteTo):
+// no byte crosses into Go.
 type responseWriter struct {
 	req       *http.Request
 	header    http.Header
@@ -154,9 +158,12 @@ type responseWriter struct {
 	done      <-chan struct{}
 	buf       *bufio.Writer
 	status    int
-	committed bool
+	committed bool // WriteHeader happened (explicitly or implicitly)
+	resolved  bool // the JS Response exists
+	raw       bool // the body is a JS stream handed over whole
 	noBody    bool
 	closed    bool
+	init      js.Value // ResponseInit, built at commit
 
 	stream   js.Value // {stream, push, close, error}
 	pull     chan struct{}
@@ -198,33 +205,68 @@ func (w *responseWriter) Write(p []byte) (int, error) {
 	if w.noBody {
 		return len(p), nil
 	}
+	if w.raw {
+		return 0, errRawBody
+	}
+	w.open()
 	if w.canceled {
 		return 0, errCanceled
 	}
 	return w.buf.Write(p)
 }
 
+var errRawBody = errors.New("bridge: write after the body was handed over")
+
 // Flush sends the buffered bytes to the visitor (http.Flusher).
 func (w *responseWriter) Flush() {
 	if !w.committed {
 		w.commit(http.StatusOK)
 	}
+	w.open()
 	if w.buf != nil {
 		w.buf.Flush()
 	}
 }
 
-// ReadFrom lets io.Copy fill the buffer directly.
+// ReadFrom lets io.Copy fill the buffer directly, or hand over the JS
+// stream of an unread Transport body.
 func (w *responseWriter) ReadFrom(r io.Reader) (int64, error) {
+	if sr, ok := r.(*streamReader); ok && w.takeRaw(sr) {
+		return 0, nil
+	}
 	if !w.committed {
 		w.commit(http.StatusOK)
 	}
 	if w.noBody {
 		return io.Copy(io.Discard, r)
 	}
+	if w.raw {
+		return 0, errRawBody
+	}
+	w.open()
 	return w.buf.ReadFrom(r)
 }
 
+// takeRaw makes sr's JS stream the response body when nothing of either
+// has been read or written yet.
+func (w *responseWriter) takeRaw(sr *streamReader) bool {
+	if w.resolved || w.raw || !sr.untouched() {
+		return false
+	}
+	if !w.committed {
+		w.commit(http.StatusOK)
+	}
+	if w.noBody {
+		return false
+	}
+	w.raw = true
+	w.resolved = true
+	w.resolve.Invoke(responseCtor.New(sr.handOver(), w.init))
+	return true
+}
+
+// commit fixes the status and the header (later changes are ignored, as
+// in net/http).
 func (w *responseWriter) commit(code int) {
 	w.committed = true
 	w.status = code
@@ -238,13 +280,21 @@ func (w *responseWriter) commit(code int) {
 			delete(w.header, k)
 		}
 	}
-	init := objectCtor.New()
-	init.Set("status", code)
-	init.Set("headers", makeHeaders.Invoke(headerString(w.header)))
+	w.init = objectCtor.New()
+	w.init.Set("status", code)
+	w.init.Set("headers", makeHeaders.Invoke(headerString(w.header)))
 	if w.header.Get("Content-Encoding") != "" {
 		// The body is already encoded: workerd must not encode it again.
-		init.Set("encodeBody", "manual")
+		w.init.Set("encodeBody", "manual")
 	}
+}
+
+// open resolves the Response with a Go-fed stream (once).
+func (w *responseWriter) open() {
+	if w.resolved {
+		return
+	}
+	w.resolved = true
 	var body any = nil
 	if !w.noBody {
 		w.pull = make(chan struct{}, 1)
@@ -273,7 +323,7 @@ func (w *responseWriter) commit(code int) {
 		w.buf = bufPool.Get().(*bufio.Writer)
 		w.buf.Reset(chunkWriter{w})
 	}
-	w.resolve.Invoke(responseCtor.New(body, init))
+	w.resolve.Invoke(responseCtor.New(body, w.init))
 }
 
 // chunkWriter moves one buffered chunk into the JS stream, waiting for the
@@ -302,6 +352,7 @@ func (w *responseWriter) finish() {
 	if !w.committed {
 		w.commit(http.StatusOK)
 	}
+	w.open()
 	if w.buf != nil {
 		err := w.buf.Flush()
 		if err == nil {
@@ -316,9 +367,11 @@ func (w *responseWriter) finish() {
 // abort ends a response after a panic: a 500 if nothing was sent yet, a
 // broken stream otherwise (never a silently truncated page).
 func (w *responseWriter) abort(msg string) {
-	if !w.committed {
+	if !w.resolved {
 		w.header = http.Header{"Content-Type": {"text/plain; charset=utf-8"}}
+		w.committed = false
 		w.commit(http.StatusInternalServerError)
+		w.open()
 		w.buf.WriteString("internal error\n")
 		w.finish()
 		return
