@@ -80,14 +80,15 @@ type rig struct {
 	origin *httptest.Server
 	front  *httptest.Server
 	proxy  *Proxy
-	mu     sync.Mutex
-	rep    []Report
-	client *http.Client
+	// reports receives Options.OnReport calls. The proxy reports after the
+	// response is complete, so a test waits for it here.
+	reports chan Report
+	client  *http.Client
 }
 
 func newRig(t testing.TB, origin http.Handler, mut func(*Config)) *rig {
 	t.Helper()
-	r := &rig{t: t}
+	r := &rig{t: t, reports: make(chan Report, 256)}
 	r.origin = httptest.NewServer(origin)
 	t.Cleanup(r.origin.Close)
 	cfg := Config{Origin: r.origin.URL, Sites: []string{"harbor.example", "www.harbor.example"}, Secret: testSecret,
@@ -96,8 +97,13 @@ func newRig(t testing.TB, origin http.Handler, mut func(*Config)) *rig {
 		mut(&cfg)
 	}
 	p, err := New(cfg, testEngine(t), nil, Options{
-		Log:      slog.New(slog.NewTextHandler(testLogOut(), nil)),
-		OnReport: func(rep Report) { r.mu.Lock(); r.rep = append(r.rep, rep); r.mu.Unlock() },
+		Log: slog.New(slog.NewTextHandler(testLogOut(), nil)),
+		OnReport: func(rep Report) {
+			select {
+			case r.reports <- rep:
+			default:
+			}
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -711,9 +717,12 @@ func TestFailOpenClosed(t *testing.T) {
 		if resp.StatusCode != 200 || !bytes.Contains(body, []byte(`alt="Ethiopia Guji"`)) || !bytes.Contains(body, []byte("</html>")) {
 			t.Errorf("fail-open: status %d, content lost", resp.StatusCode)
 		}
-		r.mu.Lock()
-		last := r.rep[len(r.rep)-1]
-		r.mu.Unlock()
+		var last Report
+		select {
+		case last = <-r.reports:
+		case <-time.After(10 * time.Second):
+			t.Fatal("no report")
+		}
 		if last.Err == nil {
 			t.Error("fail-open: error not reported")
 		}

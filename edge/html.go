@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -10,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/consentguard/consentguard/wasm/consent"
@@ -100,11 +102,15 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	if p.cfg.FailClosed {
 		lw.failed = func() bool { return pg.failed != nil }
 	}
-	bw := newBufWriter(lw)
+	bw := bufWriters.Get().(*bufio.Writer)
+	bw.Reset(lw)
+	defer func() { bw.Reset(nil); bufWriters.Put(bw) }()
 	var sink io.Writer = bw
 	var zw *gzip.Writer
 	if gz && h.Get("Content-Encoding") != "" {
-		zw = gzipOut(bw)
+		zw = gzipWriters.Get().(*gzip.Writer)
+		zw.Reset(bw)
+		defer func() { zw.Reset(io.Discard); gzipWriters.Put(zw) }()
 		sink = zw
 	}
 	var mb *minifyBuffer
@@ -113,15 +119,16 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		sink = mb
 	}
 	var rw io.Writer
-	var rwr *rewrite.Rewriter
+	rwr := rewriters.Get().(*rewrite.Rewriter)
+	defer func() { rwr.Reset(io.Discard, rewrite.KeepAll{}, rewrite.Options{}); rewriters.Put(rwr) }()
 	opt := rewrite.Options{MaxTag: p.cfg.MaxTag, MaxContent: p.cfg.MaxTag, Inject: inject}
 	if p.cfg.ReportOnly {
 		// Report-only: the rewriter only observes; the original bytes are
 		// copied unchanged.
-		rwr = rewrite.New(io.Discard, pg, opt)
+		rwr.Reset(io.Discard, pg, opt)
 		rw = io.MultiWriter(sink, rwr)
 	} else {
-		rwr = rewrite.New(sink, pg, opt)
+		rwr.Reset(sink, pg, opt)
 		rw = rwr
 	}
 	rc := http.NewResponseController(w)
@@ -132,15 +139,15 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	quit := make(chan struct{})
 	defer close(quit)
 	go p.readChunks(body, chunks, quit)
-	hold := time.NewTimer(summaryHold)
-	defer hold.Stop()
+	var holdC <-chan time.Time // armed by the first chunk
 	var spent time.Duration
 	first := true
 	for eof := false; !eof; {
 		var c chunk
 		select {
 		case c = <-chunks:
-		case <-hold.C:
+		case <-holdC:
+			holdC = nil
 			lw.release()
 			rc.Flush()
 			continue
@@ -148,6 +155,9 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		n := c.n
 		if n > 0 && first {
 			first = false
+			hold := time.NewTimer(summaryHold)
+			defer hold.Stop()
+			holdC = hold.C
 			// The injection moves a <meta charset> past the first 1024
 			// bytes, where browsers stop looking: put it in the header.
 			if ct := h.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "charset") {
@@ -225,7 +235,8 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 // start is held back: a page complete within both goes out in one piece
 // with X-Consentguard and Server-Timing as headers and a Content-Length; a
 // slower or larger page is released (streamed) and carries them as
-// trailers. The first bytes never wait longer than summaryHold.
+// trailers. The first bytes never wait longer than summaryHold after they
+// arrive from the origin.
 const (
 	summaryHold      = 50 * time.Millisecond
 	summaryHoldBytes = 256 << 10
@@ -277,6 +288,7 @@ func (p *Proxy) fail(w http.ResponseWriter, resp *http.Response, rep *Report, so
 func (p *Proxy) abort(w http.ResponseWriter, lw *lazyWriter, rep *Report, source string) {
 	if !lw.sent {
 		lw.sent = true
+		lw.discard()
 		errorPage(w, http.StatusBadGateway, "The page could not be delivered safely.")
 		rep.Status = http.StatusBadGateway
 		p.done(rep, source)
@@ -294,12 +306,15 @@ type lazyWriter struct {
 	code     int
 	sent     bool        // status line written
 	holding  bool        // output is held in buf
-	buf      []byte      // held output
+	buf      *[]byte     // held output (from holdPool)
 	trailers string      // trailer names declared when released early
 	failed   func() bool // fail-closed: refuse output after a handler error
 }
 
 var errFailClosed = errors.New("rewrite failed (fail-closed)")
+
+// holdPool recycles the hold buffers (summaryHoldBytes each).
+var holdPool = sync.Pool{New: func() any { b := make([]byte, 0, summaryHoldBytes); return &b }}
 
 // release sends the status line with the trailers declared, then what is
 // held, and stops holding.
@@ -312,8 +327,27 @@ func (l *lazyWriter) release() {
 		l.w.Header().Set("Trailer", l.trailers)
 	}
 	l.ensure()
-	if len(l.buf) > 0 {
-		l.w.Write(l.buf)
+	l.flushHeld()
+}
+
+func (l *lazyWriter) flushHeld() {
+	if l.buf == nil {
+		return
+	}
+	if len(*l.buf) > 0 {
+		l.w.Write(*l.buf)
+	}
+	*l.buf = (*l.buf)[:0]
+	holdPool.Put(l.buf)
+	l.buf = nil
+}
+
+// discard drops what is held (the response became an error page).
+func (l *lazyWriter) discard() {
+	l.holding = false
+	if l.buf != nil {
+		*l.buf = (*l.buf)[:0]
+		holdPool.Put(l.buf)
 		l.buf = nil
 	}
 }
@@ -322,10 +356,13 @@ func (l *lazyWriter) release() {
 func (l *lazyWriter) finish() {
 	if l.holding && !l.sent {
 		l.holding = false
-		l.w.Header().Set("Content-Length", strconv.Itoa(len(l.buf)))
+		n := 0
+		if l.buf != nil {
+			n = len(*l.buf)
+		}
+		l.w.Header().Set("Content-Length", strconv.Itoa(n))
 		l.ensure()
-		l.w.Write(l.buf)
-		l.buf = nil
+		l.flushHeld()
 		return
 	}
 	l.release()
@@ -344,8 +381,11 @@ func (l *lazyWriter) Write(b []byte) (int, error) {
 		return 0, errFailClosed
 	}
 	if l.holding {
-		if len(l.buf)+len(b) <= summaryHoldBytes {
-			l.buf = append(l.buf, b...)
+		if l.buf == nil {
+			l.buf = holdPool.Get().(*[]byte)
+		}
+		if len(*l.buf)+len(b) <= summaryHoldBytes {
+			*l.buf = append(*l.buf, b...)
 			return len(b), nil
 		}
 		l.release()

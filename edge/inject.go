@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"github.com/consentguard/consentguard/wasm/site"
 	"strings"
 
 	"github.com/consentguard/consentguard/edge/guard"
@@ -61,7 +62,7 @@ func (p *Proxy) buildInjection(k injectKey) *injection {
 	b.WriteString(`(function(){var d=window.dataLayer=window.dataLayer||[];function g(){d.push(arguments)}g("consent","default",`)
 	b.WriteString(consentMode(k.eff))
 	b.WriteString(`)})();`)
-	b.Write(guard.Script(p.guardSpec(k.eff)))
+	b.Write(guard.Script(p.guardSpec(k.eff).Compact()))
 	inj := &injection{}
 	if k.banner {
 		b.WriteString(bannerMover)
@@ -129,7 +130,7 @@ func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
 	}
 	if f := p.eng.Cookies(); f != nil && f.DB != nil {
 		f.DB.Rules(func(m cookie.Match) bool {
-			if !blocked(m.Category) || seen["c:"+m.Pattern] {
+			if !blocked(m.Category) || seen["c:"+m.Pattern] || !p.cookieScopeApplies(m.Domain) {
 				return true
 			}
 			seen["c:"+m.Pattern] = true
@@ -143,6 +144,21 @@ func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
 		})
 	}
 	return s
+}
+
+// cookieScopeApplies reports whether a cookie entry scoped to domain (""
+// for none) can concern this site: "lang domain=linkedin.com" must not stop
+// a shop from writing its own "lang" cookie.
+func (p *Proxy) cookieScopeApplies(domain string) bool {
+	if domain == "" {
+		return true
+	}
+	for s := range p.sites {
+		if site.Within(s, domain) {
+			return true
+		}
+	}
+	return false
 }
 
 // htmlEscape escapes text for HTML and writes every non-ASCII character as

@@ -7,6 +7,7 @@ import (
 
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/snippet"
 )
 
 func TestDefaultClean(t *testing.T) {
@@ -98,4 +99,23 @@ func sharedDir(t *testing.T) string {
 		t.Skip("../shared not present")
 	}
 	return d
+}
+
+// TestSnippetVendors keeps the snippet list's vendor ids the catalog's, so a
+// removed inline snippet names the same vendor as the requests it makes.
+func TestSnippetVendors(t *testing.T) {
+	e, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := File("snippets.txt")
+	s, errs := snippet.Parse("snippets.txt", data)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	for _, v := range s.Vendors() {
+		if _, ok := e.Trackers().Vendor(v); !ok && v != "google-consent-mode" {
+			t.Errorf("snippets.txt vendor %q is not in the catalog", v)
+		}
+	}
 }

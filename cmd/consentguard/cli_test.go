@@ -193,8 +193,36 @@ func TestListsFetchMirror(t *testing.T) {
 	}
 }
 
-func TestDemo(t *testing.T) {
-	code, out, errs := run(t, "", "demo")
+func TestDemoProxy(t *testing.T) {
+	code, out, errs := run(t, "", "demo", "--once")
+	if code != 0 {
+		t.Fatalf("demo: %d %s", code, errs)
+	}
+	for _, want := range []string{
+		"behind proxy: http://127.0.0.1:",
+		// Home page, no choice: GA, GTM, the Meta pixel and YouTube go.
+		"script https://www.googletagmanager.com/gtag/js?id=G-DEMO1234 (tag-manager google-tag-manager)",
+		"img https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1 (advertising meta)",
+		"iframe https://www.youtube.com/embed/dQw4w9WgXcQ (functional youtube)",
+		"set-cookie _ga (analytics)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "! banner shown") {
+		t.Errorf("banner shown to a visitor who chose, or missing for one who did not:\n%s", out)
+	}
+	// With analytics granted, nothing of analytics is removed.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "analytics only:") && strings.Contains(line, "analytics:") {
+			t.Errorf("analytics removed although granted: %s", line)
+		}
+	}
+}
+
+func TestDemoRequests(t *testing.T) {
+	code, out, errs := run(t, "", "demo", "--requests")
 	if code != 0 {
 		t.Fatalf("demo: %d %s", code, errs)
 	}

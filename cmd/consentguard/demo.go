@@ -1,87 +1,138 @@
 package main
 
 import (
-	"bufio"
-	_ "embed"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sort"
 	"strings"
-	"text/tabwriter"
+	"sync"
+	"time"
 
+	"github.com/consentguard/consentguard/edge"
+	"github.com/consentguard/consentguard/edge/demo"
 	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
-	"github.com/consentguard/consentguard/wasm/filter"
 )
 
-//go:embed sample-page.tsv
-var samplePage string
-
 func init() {
-	register(command{"demo", "classify a built-in sample page's requests under default consent, analytics-only and GPC", runDemo})
+	register(command{"demo", "run the bundled demo site behind the proxy and show what it removes per page", runDemo})
 }
 
 func runDemo(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("demo", stderr)
+	once := fs.Bool("once", false, "print the report and exit instead of serving until interrupted")
+	requests := fs.Bool("requests", false, "instead: classify a built-in news page's requests under three consent states")
+	listen := fs.String("listen", "127.0.0.1:0", "proxy listen `address`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *requests {
+		return demoRequests(stdout)
 	}
 	eng, err := policylists.Default()
 	if err != nil {
 		return err
 	}
-	const page = "https://news.example/article"
-	states := []struct {
-		name string
-		st   consent.State
-	}{
-		{"no consent", consent.State{}},
-		{"analytics", consent.State{Granted: consent.SetOf(consent.Analytics), Recorded: true}},
-		{"all + GPC", consent.State{Granted: consent.All, GPC: true, Recorded: true}},
+	originLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(stdout, "Requests of %s, decided on the embedded lists:\n\n", page)
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprint(tw, "URL\tTYPE\tCATEGORY\tVENDOR")
-	for _, s := range states {
-		fmt.Fprintf(tw, "\t%s", strings.ToUpper(s.name))
+	trackerLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
 	}
-	fmt.Fprintln(tw)
-	blocked := make([]int, len(states))
-	total := 0
-	sc := bufio.NewScanner(strings.NewReader(samplePage))
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		u, typ, _ := strings.Cut(line, "\t")
-		t, _ := filter.ParseType(typ)
-		total++
-		c := eng.Classify(u, page, t)
-		vendor := c.Vendor
-		if vendor == "" {
-			vendor = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s", shorten(u, 60), typ, c.Category, vendor)
-		for i, s := range states {
-			d := eng.Decide(u, page, t, s.st)
-			if d.Action.String() == "block" {
-				blocked[i]++
-			}
-			fmt.Fprintf(tw, "\t%s", d.Action)
-		}
-		fmt.Fprintln(tw)
+	proxyLn, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
 	}
-	tw.Flush()
-	fmt.Fprintln(stdout)
-	for i, s := range states {
-		fmt.Fprintf(stdout, "%-11s %2d of %d requests blocked\n", s.name+":", blocked[i], total)
-	}
-	return nil
-}
+	go http.Serve(originLn, demo.Origin())
+	go http.Serve(trackerLn, demo.Trackers())
 
-func shorten(s string, n int) string {
-	if len(s) <= n {
-		return s
+	secret := make([]byte, 32)
+	rand.Read(secret)
+	cfg := edge.Config{
+		Origin:  "http://" + originLn.Addr().String(),
+		Sites:   []string{"127.0.0.1", "localhost"},
+		Secret:  hex.EncodeToString(secret),
+		GPCJSON: true,
 	}
-	return s[:n-1] + "…"
+	cfg.Banner.Enabled = true
+	var mu sync.Mutex
+	var reports []edge.Report
+	p, err := edge.New(cfg, eng, nil, edge.Options{
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		OnReport: func(r edge.Report) {
+			mu.Lock()
+			reports = append(reports, r)
+			mu.Unlock()
+		},
+	})
+	if err != nil {
+		return err
+	}
+	go http.Serve(proxyLn, p)
+	proxyURL := "http://" + proxyLn.Addr().String()
+	fmt.Fprintf(stdout, "demo origin:  %s  (the site as published, tags and all)\n", cfg.Origin)
+	fmt.Fprintf(stdout, "behind proxy: %s  (what a visitor gets)\n", proxyURL)
+	fmt.Fprintf(stdout, "tracker hosts answered at %s (map them there, e.g. chromium --host-resolver-rules=\"MAP * %s\")\n\n",
+		trackerLn.Addr(), trackerLn.Addr())
+
+	analytics := consent.EncodeCookie(consent.State{Granted: consent.SetOf(consent.Analytics), Recorded: true}, []byte(cfg.Secret), time.Now())
+	visitors := []struct {
+		name   string
+		header func(h http.Header)
+	}{
+		{"no choice yet", func(http.Header) {}},
+		{"analytics only", func(h http.Header) { h.Set("Cookie", consent.CookieName+"="+analytics) }},
+		{"accepted all, GPC on", func(h http.Header) {
+			all := consent.EncodeCookie(consent.State{Granted: consent.All, Recorded: true}, []byte(cfg.Secret), time.Now())
+			h.Set("Cookie", consent.CookieName+"="+all)
+			h.Set("Sec-GPC", "1")
+		}},
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	for _, page := range demo.Pages {
+		fmt.Fprintf(stdout, "%s  %s\n", page.Path, page.Title)
+		for _, v := range visitors {
+			mu.Lock()
+			reports = reports[:0]
+			mu.Unlock()
+			req, _ := http.NewRequest("GET", proxyURL+page.Path, nil)
+			v.header(req.Header)
+			resp, err := client.Do(req)
+			if err != nil {
+				return err
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			mu.Lock()
+			var r edge.Report
+			if len(reports) > 0 {
+				r = reports[len(reports)-1]
+			}
+			mu.Unlock()
+			fmt.Fprintf(stdout, "  %-22s %d, %6d bytes, %s\n", v.name+":", resp.StatusCode, len(body), r.Summary())
+			items := append([]string(nil), r.Items...)
+			sort.Strings(items)
+			if v.name == visitors[0].name {
+				for _, it := range items {
+					fmt.Fprintf(stdout, "      - %s\n", it)
+				}
+			}
+			if banner := strings.Contains(string(body), "/.consentguard/consent"); banner != (v.name == visitors[0].name) {
+				fmt.Fprintf(stdout, "      ! banner shown: %v\n", banner)
+			}
+		}
+		fmt.Fprintln(stdout)
+	}
+	if *once {
+		return nil
+	}
+	fmt.Fprintf(stdout, "Serving until interrupted (Ctrl-C). Open %s/ in a browser.\n", proxyURL)
+	select {}
 }

@@ -5,20 +5,34 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"unsafe"
 )
+
+// littleEndian reports whether the host stores integers little endian (as
+// the serialised form does), so that tables can be copied in bulk.
+var littleEndian = func() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}()
+
+// The bulk copy of slots relies on their layout: three uint32, no padding.
+var _ = [1]struct{}{}[unsafe.Sizeof(slot{})-8]
 
 // Serialized form (little endian):
 //
 //	magic "CGF\x01" | crc32(IEEE) of everything after this field | body
 //	body: u32 counts: lists, blob, doms, auxes, rules; then
 //	lists (u32 len + bytes each), blob bytes,
-//	doms (u32 off, u32 len each), auxes (u32 incStart, incN, excN),
+//	doms (u32 off, u32 len each), auxes (u32 incStart, incN, excN, litOff, litLen),
 //	rules (u32 patOff, u32 patLen, u16 flags, u16 types, u16 list, u16 bloom, u32 aux+1),
-//	3 indexes (u32 anyStart, anyEnd, table size, bitmap words; table slots
-//	(u32 hash, start, end; end 0 = empty); bitmap u64 words).
+//	3 indexes (u32 anyStart, anyEnd; then two tables, tokens and hosts, each
+//	u32 table size, bitmap words; table slots (u32 hash, start, end; end 0 =
+//	empty); bitmap u64 words).
 //
-// Regex rules keep their source in the blob and are compiled on Load.
-const magic = "CGF\x02"
+// Regex rules keep their source in the blob and are compiled on first use
+// (their required literal, the pre-filter, is stored). Slots and bitmap
+// words are copied in bulk on little-endian hosts, then validated.
+const magic = "CGF\x04"
 
 // MarshalBinary serialises the engine; Load reads it back.
 func (e *Engine) MarshalBinary() ([]byte, error) {
@@ -26,12 +40,15 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 	for i := range e.auxes {
 		auxIdx[&e.auxes[i]] = i
 	}
-	n := 8 + 20 + len(e.blob) + 8*len(e.doms) + 12*len(e.auxes) + 20*len(e.rules)
+	n := 8 + 20 + len(e.blob) + 8*len(e.doms) + 20*len(e.auxes) + 20*len(e.rules)
 	for _, l := range e.lists {
 		n += 4 + len(l)
 	}
 	for i := range e.idx {
-		n += 16 + 12*len(e.idx[i].slots) + 8*len(e.idx[i].bits)
+		for _, t := range []*table{&e.idx[i].tok, &e.idx[i].host} {
+			n += 8 + 8*len(t.slots) + 8*len(t.bits)
+		}
+		n += 8
 	}
 	b := make([]byte, 8, n)
 	copy(b, magic)
@@ -73,6 +90,8 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 		u32(start)
 		u32(len(a.include))
 		u32(len(a.exclude))
+		u32(off(a.lit))
+		u32(len(a.lit))
 	}
 	for i := range e.rules {
 		r := &e.rules[i]
@@ -92,15 +111,16 @@ func (e *Engine) MarshalBinary() ([]byte, error) {
 		ix := &e.idx[i]
 		u32(int(ix.anyStart))
 		u32(int(ix.anyEnd))
-		u32(len(ix.slots))
-		u32(len(ix.bits))
-		for _, s := range ix.slots {
-			u32(int(s.hash))
-			u32(int(s.start))
-			u32(int(s.end))
-		}
-		for _, w := range ix.bits {
-			b = binary.LittleEndian.AppendUint64(b, w)
+		for _, t := range []*table{&ix.tok, &ix.host} {
+			u32(len(t.slots))
+			u32(len(t.bits))
+			for _, s := range t.slots {
+				u32(int(s.hash))
+				u32(int(s.start))
+			}
+			for _, w := range t.bits {
+				b = binary.LittleEndian.AppendUint64(b, w)
+			}
 		}
 	}
 	binary.LittleEndian.PutUint32(b[4:8], crc32.ChecksumIEEE(b[8:]))
@@ -154,6 +174,58 @@ func corrupt(format string, a ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrCorrupt}, a...)...)
 }
 
+// table reads a hash table (see MarshalBinary) whose ranges lie in
+// [0, nRules).
+func (rd *reader) table(t *table, nRules uint32) error {
+	le := binary.LittleEndian
+	ns, nw := rd.u32(), rd.u32()
+	if rd.err != nil {
+		return rd.err
+	}
+	if ns&(ns-1) != 0 || nw&(nw-1) != 0 || uint64(ns)*8+uint64(nw)*8 > uint64(len(rd.b)) || (ns == 0) != (nw == 0) {
+		return errors.New("table size")
+	}
+	if ns == 0 {
+		return nil
+	}
+	raw := rd.bytes(8 * ns)
+	t.slots = make([]slot, ns)
+	if littleEndian {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&t.slots[0])), 8*ns), raw)
+	} else {
+		for i := range t.slots {
+			p := raw[8*i : 8*i+8]
+			t.slots[i] = slot{le.Uint32(p), le.Uint32(p[4:])}
+		}
+	}
+	empty := false
+	for i := range t.slots {
+		s := &t.slots[i]
+		if s.start == 0 {
+			empty = true
+		} else if s.start > nRules {
+			return fmt.Errorf("slot %d range", i)
+		} else {
+			t.nb++
+		}
+	}
+	if !empty {
+		return errors.New("table full")
+	}
+	t.mask = ns - 1
+	raw = rd.bytes(8 * nw)
+	t.bits = make([]uint64, nw)
+	if littleEndian {
+		copy(unsafe.Slice((*byte)(unsafe.Pointer(&t.bits[0])), 8*nw), raw)
+	} else {
+		for i := range t.bits {
+			t.bits[i] = le.Uint64(raw[8*i:])
+		}
+	}
+	t.bitMask = 64*nw - 1
+	return nil
+}
+
 // Load reads an engine serialised by MarshalBinary. It validates the input
 // (checksum and every offset) and returns an error, never panics, on
 // corrupt bytes.
@@ -168,7 +240,7 @@ func Load(data []byte) (*Engine, error) {
 	nLists, nBlob, nDoms, nAux, nRules := rd.u32(), rd.u32(), rd.u32(), rd.u32(), rd.u32()
 	// Every element needs at least one byte: bound counts by the input size.
 	if uint64(nLists)*4 > uint64(len(data)) || uint64(nDoms)*8 > uint64(len(data)) ||
-		uint64(nAux)*12 > uint64(len(data)) || uint64(nRules)*20 > uint64(len(data)) || nLists > 1<<16 {
+		uint64(nAux)*20 > uint64(len(data)) || uint64(nRules)*20 > uint64(len(data)) || nLists > 1<<16 {
 		return nil, corrupt("counts exceed input size")
 	}
 	e := &Engine{lists: make([]string, nLists)}
@@ -194,15 +266,21 @@ func Load(data []byte) (*Engine, error) {
 		e.doms[i] = s
 	}
 	e.auxes = make([]ruleAux, nAux)
+	slab := make([]uint64, nDoms)
 	for i := range e.auxes {
-		start, ni, ne := rd.u32(), rd.u32(), rd.u32()
+		start, ni, ne, lo, ln := rd.u32(), rd.u32(), rd.u32(), rd.u32(), rd.u32()
 		if uint64(start)+uint64(ni)+uint64(ne) > uint64(nDoms) {
 			return nil, corrupt("aux %d domains out of range", i)
 		}
 		a := &e.auxes[i]
 		a.include = e.doms[start : start+ni : start+ni]
 		a.exclude = e.doms[start+ni : start+ni+ne : start+ni+ne]
-		a.hashDomains()
+		a.hashDomains(slab[start : start+ni+ne])
+		lit, ok := sub(lo, ln)
+		if !ok {
+			return nil, corrupt("aux %d literal outside blob", i)
+		}
+		a.lit = lit
 	}
 	if rd.err != nil {
 		return nil, rd.err
@@ -225,7 +303,7 @@ func Load(data []byte) (*Engine, error) {
 		r.types = Type(le.Uint16(p[10:]))
 		r.list = le.Uint16(p[12:])
 		r.bloom = le.Uint16(p[14:])
-		if r.flags&^flagMask != 0 || (r.flags&(fHostOnly|fRegex) != 0 && r.pattern == "") ||
+		if r.flags&^(flagMask|fLast) != 0 || (r.flags&(fHostOnly|fRegex) != 0 && r.pattern == "") ||
 			(r.flags&fHostOnly != 0 && r.flags&fHostAnchor == 0) {
 			return nil, corrupt("rule %d flags %#x", i, r.flags)
 		}
@@ -242,57 +320,26 @@ func Load(data []byte) (*Engine, error) {
 			r.aux = &e.auxes[a-1]
 		}
 		if r.flags&fRegex != 0 {
-			if r.aux == nil || r.aux.re != nil {
+			if r.aux == nil || r.aux.rx != nil {
 				return nil, corrupt("rule %d regex without its own aux record", i)
 			}
-			re, lit, err := compileRegex(r.pattern, r.flags&fMatchCase != 0)
-			if err != nil {
-				return nil, corrupt("rule %d: %v", i, err)
-			}
-			r.aux.re, r.aux.lit = re, lit
+			r.aux.rx = &ruleRegex{src: r.pattern, matchCase: r.flags&fMatchCase != 0}
 		}
 	}
 	for c := range e.idx {
 		ix := &e.idx[c]
 		ix.anyStart, ix.anyEnd = rd.u32(), rd.u32()
-		ns, nw := rd.u32(), rd.u32()
 		if rd.err != nil {
 			return nil, rd.err
 		}
 		if ix.anyStart > ix.anyEnd || ix.anyEnd > nRules {
 			return nil, corrupt("index %d range", c)
 		}
-		if ns&(ns-1) != 0 || nw&(nw-1) != 0 || uint64(ns)*12+uint64(nw)*8 > uint64(len(rd.b)) || (ns == 0) != (nw == 0) {
-			return nil, corrupt("index %d table size", c)
-		}
-		if ns == 0 {
-			continue
-		}
-		raw := rd.bytes(12 * ns)
-		ix.slots = make([]slot, ns)
-		empty := false
-		for i := range ix.slots {
-			p := raw[12*i : 12*i+12]
-			s := slot{le.Uint32(p), le.Uint32(p[4:]), le.Uint32(p[8:])}
-			if s.end == 0 {
-				empty = true
-			} else if s.start >= s.end || s.end > nRules {
-				return nil, corrupt("index %d slot %d range", c, i)
-			} else {
-				ix.nb++
+		for k, t := range []*table{&ix.tok, &ix.host} {
+			if err := rd.table(t, nRules); err != nil {
+				return nil, corrupt("index %d table %d: %v", c, k, err)
 			}
-			ix.slots[i] = s
 		}
-		if !empty {
-			return nil, corrupt("index %d table full", c)
-		}
-		ix.mask = ns - 1
-		raw = rd.bytes(8 * nw)
-		ix.bits = make([]uint64, nw)
-		for i := range ix.bits {
-			ix.bits[i] = le.Uint64(raw[8*i:])
-		}
-		ix.bitMask = 64*nw - 1
 	}
 	if rd.err != nil {
 		return nil, rd.err

@@ -2,6 +2,8 @@ package filter
 
 import (
 	"bytes"
+	"cmp"
+	"slices"
 	"fmt"
 	"math/bits"
 	"sort"
@@ -46,8 +48,26 @@ const (
 	clsException
 )
 
-// index maps token hashes to contiguous ranges of Engine.rules.
+// index maps hashes to contiguous ranges of Engine.rules: rules whose
+// pattern is "||host^" (the most common form) by the hash of host, found by
+// hashing the request host from each label start; the others by their rarest
+// token, found by the request's token hashes.
 type index struct {
+	tok, host table
+	// rules without a usable token: rules[anyStart:anyEnd]
+	anyStart, anyEnd uint32
+	// anyByType[t] lists the rules of [anyStart, anyEnd) applying to type
+	// bit t, except those found through dom
+	anyByType [numTypes][]uint32
+	// dom maps the hashes of the included source domains of the other rules
+	// of [anyStart, anyEnd) to runs of domList (rule indexes, the last of a
+	// run or-ed with domLast)
+	dom     table
+	domList []uint32
+}
+
+// table is an open-addressing hash table of buckets.
+type table struct {
 	// hashes and starts describe the buckets while building (bucket b is
 	// rules[starts[b]:starts[b+1]]); build moves them into slots.
 	hashes  []uint32
@@ -55,37 +75,89 @@ type index struct {
 	nb      int    // number of buckets
 	slots   []slot // open addressing table
 	mask    uint32
-	bits    []uint64 // bitmap of hash&bitMask over all bucket hashes (cheap pre-check)
+	bits    []uint64 // bitmap of mix(hash)&bitMask over all bucket hashes (cheap pre-check)
 	bitMask uint32
-	// rules without a usable token: rules[anyStart:anyEnd]
-	anyStart, anyEnd uint32
-	// anyByType[t] lists the rules of [anyStart, anyEnd) applying to type bit t
-	anyByType [numTypes][]uint32
 }
 
 // numTypes is the number of Type bits.
 const numTypes = 12
 
-// byType fills anyByType from the rules (after build or Load).
+// byType fills anyByType and the source-domain table from the rules (after
+// build or Load). A rule of [anyStart, anyEnd) restricted to some source
+// domains (domain=a.com|b.net, the usual form of the token-less rules) is
+// reached through the hashes of its included domains instead of being
+// checked for every request of its types.
 func (e *Engine) byType() {
+	type ref struct{ h, i uint32 }
 	for c := range e.idx {
 		ix := &e.idx[c]
+		var refs []ref
 		for t := range ix.anyByType {
 			ix.anyByType[t] = nil
-			for i := ix.anyStart; i < ix.anyEnd; i++ {
-				if e.rules[i].types&(1<<t) != 0 {
+		}
+		for i := ix.anyStart; i < ix.anyEnd; i++ {
+			r := &e.rules[i]
+			if a := r.aux; a != nil && len(a.include) > 0 && len(a.incH) == len(a.include) {
+				for _, h := range a.incH {
+					refs = append(refs, ref{foldHash(h), i})
+				}
+				continue
+			}
+			for t := range ix.anyByType {
+				if r.types&(1<<t) != 0 {
 					ix.anyByType[t] = append(ix.anyByType[t], i)
 				}
 			}
 		}
+		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.h, b.h)*2 + cmp.Compare(a.i, b.i) })
+		refs = slices.Compact(refs)
+		ix.dom, ix.domList = table{}, nil
+		for k := 0; k < len(refs); {
+			h := refs[k].h
+			ix.dom.hashes = append(ix.dom.hashes, h)
+			ix.dom.starts = append(ix.dom.starts, uint32(k))
+			for ; k < len(refs) && refs[k].h == h; k++ {
+				v := refs[k].i
+				if k+1 == len(refs) || refs[k+1].h != h {
+					v |= domLast
+				}
+				ix.domList = append(ix.domList, v)
+			}
+		}
+		ix.dom.starts = append(ix.dom.starts, uint32(len(refs)))
+		ix.dom.build()
 	}
 }
 
-// slot is a hash table entry: a token hash and its rules[start:end]
-// (end == 0: empty slot).
-type slot struct{ hash, start, end uint32 }
+// domLast marks the last rule index of a domain bucket in index.domList.
+const domLast = 1 << 31
 
-func (ix *index) build() {
+// foldHash folds a 64-bit domain hash for the source-domain table.
+func foldHash(h uint64) uint32 { return uint32(h ^ h>>32) }
+
+// domBucket returns the first rule of the domain bucket starting at
+// domList[p] that applies to r, or nil.
+func (e *Engine) domBucket(ix *index, p int, r *Request) *Rule {
+	if p < 0 {
+		return nil
+	}
+	for ; p < len(ix.domList); p++ {
+		v := ix.domList[p]
+		if i := v &^ domLast; int(i) < len(e.rules) && e.rules[i].matches(r) {
+			return &e.rules[i]
+		}
+		if v&domLast != 0 {
+			break
+		}
+	}
+	return nil
+}
+
+// slot is a hash table entry: a hash and 1 + the index of the first rule of
+// its bucket (0: empty slot). The bucket's last rule carries fLast.
+type slot struct{ hash, start uint32 }
+
+func (ix *table) build() {
 	n := 1
 	for n < len(ix.hashes)+len(ix.hashes)/3+1 {
 		n <<= 1
@@ -102,10 +174,10 @@ func (ix *index) build() {
 		m := mix(h)
 		ix.bits[(m&ix.bitMask)>>6] |= 1 << (m & 63)
 		i := h & ix.mask
-		for ix.slots[i].end != 0 {
+		for ix.slots[i].start != 0 {
 			i = (i + 1) & ix.mask
 		}
-		ix.slots[i] = slot{h, ix.starts[b], ix.starts[b+1]}
+		ix.slots[i] = slot{h, ix.starts[b] + 1}
 	}
 	ix.nb = len(ix.hashes)
 	ix.hashes, ix.starts = nil, nil
@@ -114,25 +186,44 @@ func (ix *index) build() {
 // mix spreads the hash bits for the bitmap (independent of the table slot).
 func mix(h uint32) uint32 { return (h ^ h>>15) * 0x2c1b3c6d >> 7 }
 
-func (ix *index) lookup(h uint32) (uint32, uint32) {
+// lookup returns the index of the first rule of h's bucket, or -1.
+func (ix *table) lookup(h uint32) int {
 	if len(ix.slots) == 0 {
-		return 0, 0
+		return -1
 	}
 	m := mix(h)
 	if ix.bits[(m&ix.bitMask)>>6]&(1<<(m&63)) == 0 {
-		return 0, 0
+		return -1
 	}
 	i := h & ix.mask
 	for {
 		s := &ix.slots[i]
-		if s.end == 0 {
-			return 0, 0
+		if s.start == 0 {
+			return -1
 		}
 		if s.hash == h {
-			return s.start, s.end
+			return int(s.start - 1)
 		}
 		i = (i + 1) & ix.mask
 	}
+}
+
+// bucket returns the first rule of rules[a:] (a bucket, ending at the rule
+// with fLast) that applies to r, or nil.
+func bucket(rules []Rule, a int, r *Request) *Rule {
+	if a < 0 {
+		return nil
+	}
+	for ; a < len(rules); a++ {
+		ru := &rules[a]
+		if ru.matches(r) {
+			return ru
+		}
+		if ru.flags&fLast != 0 {
+			break
+		}
+	}
+	return nil
 }
 
 func (e *Engine) find(cls int, r *Request) *Rule {
@@ -151,15 +242,52 @@ func (e *Engine) find(cls int, r *Request) *Rule {
 			}
 		}
 	}
-	if ix.nb == 0 {
+	if ix.dom.nb != 0 && r.srcHost != "" {
+		if r.nSrc < 0 || r.nEnt < 0 {
+			// too many labels to hash: check every domain-restricted rule
+			for p := range ix.domList {
+				if i := ix.domList[p] &^ domLast; int(i) < len(rules) && rules[i].matches(r) {
+					return &rules[i]
+				}
+			}
+		} else {
+			for _, h := range r.srcHashes[:r.nSrc] {
+				if ru := e.domBucket(ix, ix.dom.lookup(foldHash(h)), r); ru != nil {
+					return ru
+				}
+			}
+			for _, h := range r.entHashes[:r.nEnt] {
+				if ru := e.domBucket(ix, ix.dom.lookup(foldHash(h)), r); ru != nil {
+					return ru
+				}
+			}
+		}
+	}
+	if ix.host.nb != 0 {
+		// "||host^" rules: the host must be the URL text from a label start
+		// of the request host to the next separator (or the end).
+		u := r.lower
+		for s, he := r.hostStart, r.hostEnd; s < he; {
+			e := s
+			for e < len(u) && !separator[u[e]] {
+				e++
+			}
+			if ru := bucket(rules, ix.host.lookup(tokenHash(u, s, e)), r); ru != nil {
+				return ru
+			}
+			d := strings.IndexByte(u[s:he], '.')
+			if d < 0 {
+				break
+			}
+			s += d + 1
+		}
+	}
+	if ix.tok.nb == 0 {
 		return nil
 	}
 	for _, h := range r.tokens[:r.ntok] {
-		a, b := ix.lookup(h)
-		for ; a < b; a++ {
-			if rules[a].matches(r) {
-				return &rules[a]
-			}
+		if ru := bucket(rules, ix.tok.lookup(h), r); ru != nil {
+			return ru
 		}
 	}
 	if r.tokMore >= 0 {
@@ -169,11 +297,8 @@ func (e *Engine) find(cls int, r *Request) *Rule {
 			if !ok {
 				break
 			}
-			a, b := ix.lookup(h)
-			for ; a < b; a++ {
-				if rules[a].matches(r) {
-					return &rules[a]
-				}
+			if ru := bucket(rules, ix.tok.lookup(h), r); ru != nil {
+				return ru
 			}
 			i = next
 		}
@@ -214,17 +339,42 @@ func (e *Engine) listName(r *Rule) string {
 	return ""
 }
 
+// Warm prepares one-time state used by matching: it compiles the regular
+// expressions of an engine read by Load (which are otherwise compiled on
+// first use) and primes the regexp package's reusable matching state, so
+// that the matches after it do not allocate. Calling it is optional; it is
+// safe for concurrent use with Match.
+func (e *Engine) Warm() {
+	// URL-like inputs of growing length take every regexp strategy
+	// (one-pass, backtracking, NFA) and grow its pooled state to the size
+	// long URLs need.
+	var inputs []string
+	u := "https://x.example.com/"
+	for len(u) < 16<<10 {
+		inputs = append(inputs, u)
+		u += u[8:] + "a/b.c?d=1&e_f-g%2F"
+	}
+	for i := range e.auxes {
+		if re := e.auxes[i].regex(); re != nil {
+			for _, in := range inputs {
+				re.MatchString(in)
+			}
+		}
+	}
+}
+
 // Rules returns the number of rules in the engine.
 func (e *Engine) Rules() int { return len(e.rules) - e.dups() }
 
 // dups is the number of important rules, stored twice (important and block index).
 func (e *Engine) dups() int {
-	ix := &e.idx[clsImportant]
-	n := int(ix.anyEnd - ix.anyStart)
-	for _, s := range ix.slots {
-		n += int(s.end - s.start)
+	n := 0
+	for i := range e.rules {
+		if e.rules[i].flags&(fImportant|fException) == fImportant {
+			n++
+		}
 	}
-	return n
+	return n / 2
 }
 
 // Size returns the approximate memory used by the engine in bytes.
@@ -234,10 +384,11 @@ func (e *Engine) Size() int {
 	n += len(e.blob)
 	n += len(e.doms) * int(unsafe.Sizeof(""))
 	n += len(e.auxes) * int(unsafe.Sizeof(ruleAux{}))
-	for _, a := range e.auxes {
+	for i := range e.auxes {
+		a := &e.auxes[i]
 		n += 8 * (len(a.incH) + len(a.excH))
-		if a.re != nil {
-			n += 512 + 64*len(a.re.String()) // rough size of a compiled program
+		if a.rx != nil {
+			n += 512 + 64*len(a.rx.src) // rough size of a compiled program
 		}
 	}
 	for _, l := range e.lists {
@@ -245,7 +396,11 @@ func (e *Engine) Size() int {
 	}
 	for i := range e.idx {
 		ix := &e.idx[i]
-		n += 12*len(ix.slots) + 8*len(ix.bits)
+		n += 8 * (len(ix.tok.slots) + len(ix.host.slots) + len(ix.tok.bits) + len(ix.host.bits))
+		n += 8*(len(ix.dom.slots)+len(ix.dom.bits)) + 4*len(ix.domList)
+		for _, l := range ix.anyByType {
+			n += 4 * len(l)
+		}
 	}
 	return n
 }
@@ -440,9 +595,37 @@ func partialToken(r *Rule) (uint32, bool) {
 
 type pending struct {
 	cls  int
+	kind int // kindAny, kindHost, kindTok
 	tok  uint32
-	hasT bool
 	r    Rule
+}
+
+const (
+	kindAny = iota
+	kindHost
+	kindTok
+)
+
+// hostKey reports whether r's pattern is "host^" with a host-anchor (and
+// host characters only), and returns the host. Such a rule matches exactly
+// when the URL text from a label start of the request host to the next
+// separator is host.
+func hostKey(r *Rule) (string, bool) {
+	if r.flags&(fHostAnchor|fHostOnly|fRegex|fMatchCase|fRightAnchor|fHasStar) != fHostAnchor {
+		return "", false
+	}
+	p := r.pattern
+	if len(p) < 2 || p[len(p)-1] != '^' {
+		return "", false
+	}
+	h := p[:len(p)-1]
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			return "", false
+		}
+	}
+	return h, true
 }
 
 func ruleClass(r *Rule) int {
@@ -462,6 +645,9 @@ func (e *Engine) build(rules []Rule) {
 	var toks []uint32
 	var words []string
 	for i := range rules {
+		if _, ok := hostKey(&rules[i]); ok {
+			continue // indexed by host: does not load the token buckets
+		}
 		toks, words = ruleTokens(&rules[i], toks[:0], words[:0])
 		for _, h := range toks {
 			freq[h]++
@@ -491,9 +677,16 @@ func (e *Engine) build(rules []Rule) {
 				r.bloom = uint16(bloomBit(p))
 			}
 		}
-		ps[i] = pending{cls: ruleClass(r), tok: best, hasT: bestCost >= 0, r: *r}
-		if ps[i].cls == clsImportant {
-			ps = append(ps, pending{cls: clsBlock, tok: best, hasT: bestCost >= 0, r: *r})
+		p := pending{cls: ruleClass(r), kind: kindAny, r: *r}
+		if h, ok := hostKey(r); ok {
+			p.kind, p.tok = kindHost, hashToken(h)
+		} else if bestCost >= 0 {
+			p.kind, p.tok = kindTok, best
+		}
+		ps[i] = p
+		if p.cls == clsImportant {
+			p.cls = clsBlock
+			ps = append(ps, p)
 		}
 	}
 	order := make([]int32, len(ps))
@@ -505,8 +698,8 @@ func (e *Engine) build(rules []Rule) {
 		if a.cls != b.cls {
 			return a.cls < b.cls
 		}
-		if a.hasT != b.hasT {
-			return !a.hasT
+		if a.kind != b.kind {
+			return a.kind < b.kind
 		}
 		return a.tok < b.tok
 	})
@@ -530,7 +723,7 @@ func (e *Engine) build(rules []Rule) {
 	type span struct{ off, n int }
 	patSpans := make([]span, len(ps))
 	var domSpans []span
-	type auxRef struct{ inc, incN, exc, excN, re, reN int }
+	type auxRef struct{ inc, incN, exc, excN int }
 	var auxRefs []auxRef
 	auxOf := make([]int, len(ps))
 	for i := range ps {
@@ -549,6 +742,9 @@ func (e *Engine) build(rules []Rule) {
 				o, n := intern(d)
 				domSpans = append(domSpans, span{o, n})
 			}
+			if a.lit != "" {
+				intern(a.lit)
+			}
 			auxOf[i] = len(auxRefs)
 			auxRefs = append(auxRefs, ar)
 		}
@@ -558,6 +754,7 @@ func (e *Engine) build(rules []Rule) {
 	for i, s := range domSpans {
 		e.doms[i] = e.blob[s.off : s.off+s.n]
 	}
+	slab := make([]uint64, len(domSpans))
 	e.auxes = make([]ruleAux, len(auxRefs))
 	e.rules = make([]Rule, len(ps))
 	for i := range ps {
@@ -568,8 +765,14 @@ func (e *Engine) build(rules []Rule) {
 			a := &e.auxes[k]
 			a.include = e.doms[ar.inc : ar.inc+ar.incN : ar.inc+ar.incN]
 			a.exclude = e.doms[ar.exc : ar.exc+ar.excN : ar.exc+ar.excN]
-			a.re, a.lit = r.aux.re, r.aux.lit
-			a.hashDomains()
+			if r.aux.lit != "" {
+				o := offs[r.aux.lit]
+				a.lit = e.blob[o : o+len(r.aux.lit)]
+			}
+			if r.flags&fRegex != 0 {
+				a.rx = &ruleRegex{re: r.aux.rx.re, src: r.pattern, matchCase: r.flags&fMatchCase != 0}
+			}
+			a.hashDomains(slab[ar.inc : ar.inc+ar.incN+ar.excN])
 			r.aux = a
 		}
 		e.rules[i] = r
@@ -582,20 +785,27 @@ func (e *Engine) build(rules []Rule) {
 		cls := ps[i].cls
 		ix := &e.idx[cls]
 		ix.anyStart = uint32(i)
-		for i < len(ps) && ps[i].cls == cls && !ps[i].hasT {
+		for i < len(ps) && ps[i].cls == cls && ps[i].kind == kindAny {
 			i++
 		}
 		ix.anyEnd = uint32(i)
-		for i < len(ps) && ps[i].cls == cls {
-			h := ps[i].tok
-			ix.hashes = append(ix.hashes, h)
-			ix.starts = append(ix.starts, uint32(i))
-			for i < len(ps) && ps[i].cls == cls && ps[i].tok == h {
-				i++
+		for _, k := range []int{kindHost, kindTok} {
+			t := &ix.host
+			if k == kindTok {
+				t = &ix.tok
 			}
+			for i < len(ps) && ps[i].cls == cls && ps[i].kind == k {
+				h := ps[i].tok
+				t.hashes = append(t.hashes, h)
+				t.starts = append(t.starts, uint32(i))
+				for i < len(ps) && ps[i].cls == cls && ps[i].kind == k && ps[i].tok == h {
+					i++
+				}
+				e.rules[i-1].flags |= fLast
+			}
+			t.starts = append(t.starts, uint32(i))
+			t.build()
 		}
-		ix.starts = append(ix.starts, uint32(i))
-		ix.build()
 	}
 	e.byType()
 }

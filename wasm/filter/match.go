@@ -34,7 +34,7 @@ func (r *Rule) matches(req *Request) bool {
 		return false
 	}
 	a := r.aux
-	if a != nil && a.re != nil && (len(a.include) > 0 || len(a.exclude) > 0) && !a.matchDomains(req) {
+	if r.flags&fRegex != 0 && a != nil && (len(a.include) > 0 || len(a.exclude) > 0) && !a.matchDomains(req) {
 		return false
 	}
 	if a != nil && a.lit != "" {
@@ -126,7 +126,8 @@ func (r *Rule) matchPattern(req *Request) bool {
 	}
 	p := r.pattern
 	if r.flags&fRegex != 0 {
-		return r.aux.re.MatchString(u)
+		re := r.aux.regex()
+		return re != nil && re.MatchString(u)
 	}
 	right := r.flags&fRightAnchor != 0
 	if r.flags&fHostAnchor != 0 {

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"encoding/binary"
 	"errors"
 	"strings"
 	"unsafe"
@@ -44,10 +45,15 @@ type Request struct {
 
 const domCacheSize = 32
 
-// domEntry caches the registrable-domain length of a host (a private copy).
+// maxCachedHost is the longest host kept in the domain cache (longer hosts
+// are looked up every time).
+const maxCachedHost = 62
+
+// domEntry caches the registrable-domain length of a host (a private copy
+// in fixed storage, so filling the cache never allocates).
 type domEntry struct {
-	host   []byte
-	domLen int
+	n, domLen uint8
+	host      [maxCachedHost]byte
 }
 
 func domSlot(h string) int {
@@ -55,18 +61,23 @@ func domSlot(h string) int {
 }
 
 // hostDomain returns site.Domain(host), remembered per Request so that
-// repeated hosts neither lock site's memo nor allocate.
+// repeated hosts are not looked up again. It does not allocate.
 func (r *Request) hostDomain(host string) string {
+	if host == "" {
+		return ""
+	}
 	c := &r.domCache[domSlot(host)]
-	if string(c.host) == host {
-		return host[len(host)-c.domLen:]
+	if int(c.n) == len(host) && string(c.host[:c.n]) == host {
+		return host[len(host)-int(c.domLen):]
 	}
 	d := site.Domain(host)
 	if len(d) > len(host) || host[len(host)-len(d):] != d {
 		return d // not a suffix (never expected): do not cache
 	}
-	c.host = append(c.host[:0], host...)
-	c.domLen = len(d)
+	if len(host) <= maxCachedHost {
+		c.n = uint8(copy(c.host[:], host))
+		c.domLen = uint8(len(d))
+	}
 	return host[len(host)-len(d):]
 }
 
@@ -156,7 +167,7 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 		s, r.sbuf = lowerInto(r.sbuf, sourceURL)
 		r.srcHost = site.Host(s)
 		if r.srcHost != "" {
-			r.srcDomain = site.Domain(r.srcHost)
+			r.srcDomain = r.hostDomain(r.srcHost)
 			if i := strings.IndexByte(r.srcDomain, '.'); i >= 0 && !site.IsIP(r.srcHost) {
 				suffix := len(r.srcDomain) - i // includes the dot
 				r.srcEntity = r.srcHost[:len(r.srcHost)-suffix]
@@ -230,10 +241,22 @@ func schemeLen(s string) int {
 	return 0
 }
 
+// upper8 returns 0x80 in every byte of w that is an ASCII upper-case letter.
+func upper8(w uint64) uint64 {
+	const ones = 0x0101010101010101
+	x := w & (0x7f * ones) // no carries between bytes below
+	return (x + (0x80-'A')*ones) &^ (x + (0x80-'Z'-1)*ones) &^ w & (0x80 * ones)
+}
+
 // lowerInto returns s with ASCII letters lower-cased, reusing buf when a copy
-// is needed.
+// is needed. It works eight bytes at a time.
 func lowerInto(buf []byte, s string) (string, []byte) {
 	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		if upper8(load64(s, i)) != 0 {
+			break
+		}
+	}
 	for ; i < len(s); i++ {
 		if c := s[i]; c >= 'A' && c <= 'Z' {
 			break
@@ -242,7 +265,17 @@ func lowerInto(buf []byte, s string) (string, []byte) {
 	if i == len(s) {
 		return s, buf
 	}
+	if cap(buf) < len(s) {
+		buf = make([]byte, 0, max(len(s), 2*cap(buf), 256))
+	}
 	buf = append(buf[:0], s...)
+	i &^= 7
+	for ; i+8 <= len(buf); i += 8 {
+		w := binary.LittleEndian.Uint64(buf[i:])
+		if u := upper8(w); u != 0 {
+			binary.LittleEndian.PutUint64(buf[i:], w|u>>2)
+		}
+	}
 	for ; i < len(buf); i++ {
 		if c := buf[i]; c >= 'A' && c <= 'Z' {
 			buf[i] = c + 32

@@ -8,6 +8,7 @@ import (
 	"regexp/syntax"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -28,6 +29,10 @@ const (
 	fHasCaret    // pattern contains '^'
 
 	flagMask = fHasCaret<<1 - 1
+
+	// fLast marks the last rule of an index bucket (engine rules only; not
+	// part of a rule's meaning).
+	fLast uint16 = 1 << 13
 
 	// fRedirected marks a rule parsed from "redirect=" (applied as a block).
 	// Compile clears it; it is not part of a rule's meaning.
@@ -54,20 +59,50 @@ const noBloom = 0xffff
 type ruleAux struct {
 	include []string // domain= entries
 	exclude []string // domain=~ entries
-	re      *regexp.Regexp
-	lit     string // a literal every match contains (regex pre-filter)
+	lit     string   // a literal every match contains (regex pre-filter)
+
+	rx *ruleRegex // "/regex/" rules only
 
 	incH, excH []uint64 // sorted hashes of include / exclude (domainHash, entityHash for "x.*")
 	incM, excM uint64   // 64-bit filters of incH / excH (bit h&63)
 }
 
-// hashDomains fills incH and excH.
-func (a *ruleAux) hashDomains() {
-	h := func(list []string) []uint64 {
+// ruleRegex is the regular expression of a "/regex/" rule: compiled by
+// ParseRule and Compile; engines read by Load compile src on first use.
+type ruleRegex struct {
+	re        *regexp.Regexp
+	src       string
+	matchCase bool
+	once      sync.Once
+}
+
+// regex returns the compiled regular expression of a's rule, compiling it
+// on the first call for engines read by Load; nil if it does not compile
+// (a corrupt serialised engine: the rule never matches).
+func (a *ruleAux) regex() *regexp.Regexp {
+	x := a.rx
+	if x == nil {
+		return nil
+	}
+	x.once.Do(func() {
+		if x.re == nil {
+			x.re, _, _ = compileRegex(x.src, x.matchCase)
+		}
+	})
+	return x.re
+}
+
+// hashDomains fills incH and excH, in slab (len(include)+len(exclude)
+// entries) when it is not nil.
+func (a *ruleAux) hashDomains(slab []uint64) {
+	h := func(list []string, out []uint64) []uint64 {
 		if len(list) == 0 {
 			return nil
 		}
-		out := make([]uint64, len(list))
+		if out == nil {
+			out = make([]uint64, len(list))
+		}
+		out = out[:len(list):len(list)]
 		for i, d := range list {
 			if strings.HasSuffix(d, ".*") {
 				out[i] = entityHash(d[:len(d)-2])
@@ -78,7 +113,11 @@ func (a *ruleAux) hashDomains() {
 		slices.Sort(out)
 		return out
 	}
-	a.incH, a.excH = h(a.include), h(a.exclude)
+	var si, se []uint64
+	if slab != nil {
+		si, se = slab[:len(a.include)], slab[len(a.include):]
+	}
+	a.incH, a.excH = h(a.include, si), h(a.exclude, se)
 	a.incM, a.excM = 0, 0
 	for _, x := range a.incH {
 		a.incM |= 1 << (x & 63)
@@ -435,7 +474,8 @@ func (r *Rule) parsePattern(p string) error {
 		if r.aux == nil {
 			r.aux = new(ruleAux)
 		}
-		r.aux.re, r.aux.lit = re, lit
+		r.aux.lit = lit
+		r.aux.rx = &ruleRegex{re: re, src: src, matchCase: r.flags&fMatchCase != 0}
 		return nil
 	}
 	if strings.HasPrefix(p, "||") {
@@ -692,7 +732,7 @@ func writeDomain(b *strings.Builder, d string) {
 
 // equal reports whether two rules have the same meaning (list ignored).
 func (r *Rule) equal(o *Rule) bool {
-	if r.pattern != o.pattern || r.flags&^fRedirected != o.flags&^fRedirected || r.types != o.types {
+	if r.pattern != o.pattern || r.flags&^(fRedirected|fLast) != o.flags&^(fRedirected|fLast) || r.types != o.types {
 		return false
 	}
 	var ai, ae, bi, be []string
