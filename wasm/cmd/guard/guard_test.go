@@ -52,8 +52,8 @@ func TestGuardUnderNode(t *testing.T) {
 	}
 	type dec struct {
 		Action, Category, Vendor, Reason, Error, Header, URL, Name string
-		ThirdParty                                             bool
-		Removed                                                json.RawMessage
+		ThirdParty                                                 bool
+		Removed                                                    json.RawMessage
 	}
 	get := func(i int) dec {
 		var d dec
