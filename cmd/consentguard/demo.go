@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/consentguard/consentguard/edge"
@@ -62,14 +61,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		GPCJSON: true,
 	}
 	cfg.Banner.Enabled = true
-	var mu sync.Mutex
-	var reports []edge.Report
+	// The proxy reports each response when its handler returns, which can
+	// be just after the client has read the last byte: wait for it.
+	reports := make(chan edge.Report, 16)
 	p, err := edge.New(cfg, eng, nil, edge.Options{
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		OnReport: func(r edge.Report) {
-			mu.Lock()
-			reports = append(reports, r)
-			mu.Unlock()
+			select {
+			case reports <- r:
+			default:
+			}
 		},
 	})
 	if err != nil {
@@ -99,9 +100,6 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	for _, page := range demo.Pages {
 		fmt.Fprintf(stdout, "%s  %s\n", page.Path, page.Title)
 		for _, v := range visitors {
-			mu.Lock()
-			reports = reports[:0]
-			mu.Unlock()
 			req, _ := http.NewRequest("GET", proxyURL+page.Path, nil)
 			v.header(req.Header)
 			resp, err := client.Do(req)
@@ -110,12 +108,18 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			}
 			body, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			mu.Lock()
 			var r edge.Report
-			if len(reports) > 0 {
-				r = reports[len(reports)-1]
+		wait:
+			for {
+				select {
+				case r = <-reports:
+					if strings.HasSuffix(r.URL, page.Path) {
+						break wait
+					}
+				case <-time.After(5 * time.Second):
+					return fmt.Errorf("no report from the proxy for %s", page.Path)
+				}
 			}
-			mu.Unlock()
 			fmt.Fprintf(stdout, "  %-22s %d, %6d bytes, %s\n", v.name+":", resp.StatusCode, len(body), r.Summary())
 			items := append([]string(nil), r.Items...)
 			sort.Strings(items)
