@@ -60,7 +60,7 @@ t.src=v;s=b.getElementsByTagName(e)[0];
 s.parentNode.insertBefore(t,s)}(window, document,'script',
 'https://connect.facebook.net/en_US/fbevents.js');
 fbq('init', '123456789');
-fbq('track', 'PageView');`, "facebook", consent.Advertising},
+fbq('track', 'PageView');`, "meta", consent.Advertising},
 	{"tiktok", `!function (w, d, t) {
   w.TiktokAnalyticsObject=t;var ttq=w[t]=w[t]||[];ttq.methods=["page","track"];
   ttq.load=function(e,n){var r="https://analytics.tiktok.com/i18n/pixel/events.js"};
@@ -86,13 +86,13 @@ window._linkedin_data_partner_ids.push(_linkedin_partner_id);`, "linkedin", cons
 	{"hubspot", `var _hsq = window._hsq = window._hsq || [];
 _hsq.push(['setPath', '/home']);`, "hubspot", consent.Advertising},
 	{"segment", `!function(){var analytics=window.analytics=window.analytics||[];analytics.SNIPPET_VERSION="4.15.3";analytics.load("KEY");analytics.page();}();`, "segment", consent.Analytics},
-	{"bing", `(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){var o={ti:"123"};o.q=w[u],w[u]=new UET(o),w[u].push("pageLoad")},n=d.createElement(t),n.src=r;})(window,document,"script","//bat.bing.com/bat.js","uetq");`, "bing-ads", consent.Advertising},
+	{"bing", `(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){var o={ti:"123"};o.q=w[u],w[u]=new UET(o),w[u].push("pageLoad")},n=d.createElement(t),n.src=r;})(window,document,"script","//bat.bing.com/bat.js","uetq");`, "microsoft-ads", consent.Advertising},
 	{"pinterest", `!function(e){if(!window.pintrk){window.pintrk=function(){}}}("https://s.pinimg.com/ct/core.js");
 pintrk('load', '2612345', {em: '<user_email_address>'});
 pintrk('page');`, "pinterest", consent.Advertising},
 	{"snap", `(function(e,t,n){if(e.snaptr)return;})(window,document,'https://sc-static.net/scevent.min.js');
-snaptr('init', 'abc', {});`, "snapchat", consent.Advertising},
-	{"twitter", `!function(e,t,n,s,u,a){}(window,document,'script');twq('config','o1234');`, "twitter", consent.Advertising},
+snaptr('init', 'abc', {});`, "snap", consent.Advertising},
+	{"twitter", `!function(e,t,n,s,u,a){}(window,document,'script');twq('config','o1234');`, "x", consent.Advertising},
 	{"reddit", `!function(w,d){if(!w.rdt){var p=w.rdt=function(){};var t=d.createElement("script");t.src="https://www.redditstatic.com/ads/pixel.js"}}(window,document);rdt('init','t2_abc');rdt('track', 'PageVisit');`, "reddit", consent.Advertising},
 	{"matomo", `var _paq = window._paq = window._paq || [];
   _paq.push(['trackPageView']);
@@ -158,8 +158,8 @@ func TestVendorsCovered(t *testing.T) {
 	for _, v := range s.Vendors() {
 		have[v] = true
 	}
-	for _, v := range []string{"google-analytics", "google-tag-manager", "facebook", "tiktok", "linkedin", "hotjar",
-		"microsoft-clarity", "hubspot", "segment", "bing-ads", "pinterest", "snapchat", "twitter", "reddit", "matomo",
+	for _, v := range []string{"google-analytics", "google-tag-manager", "meta", "tiktok", "linkedin", "hotjar",
+		"microsoft-clarity", "hubspot", "segment", "microsoft-ads", "pinterest", "snap", "x", "reddit", "matomo",
 		"mixpanel", "amplitude", "heap", "fullstory", "criteo", "taboola", "outbrain", "adobe-launch"} {
 		if !have[v] {
 			t.Errorf("vendor %s has no signature", v)
