@@ -1,3 +1,7 @@
+//go:build !(js && wasm)
+
+// The generator runs "go list"; a js/wasm test cannot start processes.
+
 package main
 
 import (
