@@ -33,8 +33,7 @@ vet:
 test-unit:
 	$(GO) test -count=1 ./...
 
-test-wasm:
-	@command -v node >/dev/null || { echo "make test-wasm: node is required (apt-get install nodejs)"; exit 1; }
+test-wasm: deps-node
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
 
 test-e2e: deps
@@ -46,7 +45,10 @@ deps: deps-node deps-chromium
 
 ## deps-node: npm packages used by tests (Ghostery's engine as the oracle, workerd) in .cache/npm.
 deps-node:
-	@command -v npm >/dev/null || { echo "deps-node: npm is required"; exit 1; }
+	@if ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+	  echo "deps-node: installing Debian nodejs and npm"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) || { echo "deps-node: cannot install node/npm"; exit 1; }; \
+	fi
 	@if [ ! -d $(NPM_DIR)/node_modules/@ghostery/adblocker ] || [ ! -e $(NPM_DIR)/node_modules/.bin/workerd ]; then \
 	  mkdir -p $(NPM_DIR) && cd $(NPM_DIR) && ( [ -f package.json ] || echo '{"private":true}' > package.json ) && \
 	  npm install --no-audit --no-fund --loglevel=error @ghostery/adblocker@2.18.2 workerd || { echo "deps-node: npm install failed"; exit 1; }; \
