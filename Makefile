@@ -7,6 +7,8 @@ WASM_EXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 NPM_DIR := $(CURDIR)/.cache/npm
 SHARED ?= $(abspath $(CURDIR)/../shared)
 BIN := $(CURDIR)/bin
+WORKERD_VERSION ?= 1.20261117.1
+export WORKERD_VERSION
 export CONSENTGUARD_NODE_MODULES := $(NPM_DIR)/node_modules
 
 # Packages that must build and pass under GOOS=js GOARCH=wasm (the core).
@@ -49,10 +51,11 @@ deps-node:
 	  echo "deps-node: installing Debian nodejs and npm"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm) || { echo "deps-node: cannot install node/npm"; exit 1; }; \
 	fi
-	@if [ ! -d $(NPM_DIR)/node_modules/@ghostery/adblocker ] || [ ! -e $(NPM_DIR)/node_modules/.bin/workerd ]; then \
+	@if [ ! -d $(NPM_DIR)/node_modules/@ghostery/adblocker ] || [ ! -x $(NPM_DIR)/node_modules/.bin/workerd ]; then \
 	  mkdir -p $(NPM_DIR) && cd $(NPM_DIR) && ( [ -f package.json ] || echo '{"private":true}' > package.json ) && \
-	  npm install --no-audit --no-fund --loglevel=error @ghostery/adblocker@2.18.2 workerd || { echo "deps-node: npm install failed"; exit 1; }; \
+	  npm install --no-audit --no-fund --loglevel=error @ghostery/adblocker@2.18.2 workerd@$(WORKERD_VERSION) || { echo "deps-node: npm install failed"; exit 1; }; \
 	fi
+	@bash scripts/install-workerd.sh >/dev/null
 
 ## deps-chromium: Debian's chromium for the e2e tests.
 deps-chromium:
