@@ -16,6 +16,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"math/big"
 	"net"
 	"net/http"
@@ -333,7 +334,7 @@ func chromiumPath(t testing.TB) string {
 		p = "/usr/bin/chromium"
 	}
 	if _, err := os.Stat(p); err != nil {
-		missing(t, "chromium not found ("+p+"): run scripts/install-chromium.sh")
+		fixture.Missing(t, "chromium not found ("+p+"): run scripts/install-chromium.sh")
 	}
 	return p
 }

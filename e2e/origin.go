@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"compress/gzip"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -98,10 +99,10 @@ type Origin struct {
 func newOrigin(t testing.TB) *Origin {
 	t.Helper()
 	o := &Origin{}
-	if d, err := os.ReadFile(filepath.Join(sharedDir(t), "data", "html", "page-100k.html")); err == nil {
+	if d, err := os.ReadFile(filepath.Join(fixture.Shared(t), "data", "html", "page-100k.html")); err == nil {
 		o.big = d
 	} else {
-		missing(t, err.Error())
+		fixture.Missing(t, err.Error())
 	}
 	o.Server = httptest.NewServer(http.HandlerFunc(o.serve))
 	t.Cleanup(o.Close)

@@ -5,6 +5,7 @@ package e2e
 import (
 	"bytes"
 	"fmt"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"net"
 	"net/http"
 	"os"
@@ -33,7 +34,7 @@ func buildWorker(t testing.TB, pkg string) string {
 	if d, ok := buildCache[pkg]; ok {
 		return d
 	}
-	root := repoRoot(t)
+	root := fixture.Root(t)
 	if buildTmp == "" {
 		d, err := os.MkdirTemp("", "cg-worker-")
 		if err != nil {
@@ -61,14 +62,14 @@ func workerdBinary(t testing.TB) string {
 	if p := os.Getenv("WORKERD"); p != "" {
 		return p
 	}
-	root := repoRoot(t)
+	root := fixture.Root(t)
 	cmd := exec.Command("sh", filepath.Join(root, "scripts", "install-workerd.sh"))
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		missing(t, fmt.Sprintf("install-workerd.sh: %v\n%s", err, stderr.Bytes()))
+		fixture.Missing(t, fmt.Sprintf("install-workerd.sh: %v\n%s", err, stderr.Bytes()))
 	}
 	return strings.TrimSpace(string(out))
 }

@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"github.com/consentguard/consentguard/internal/fixture"
 	"io"
 	"net/http"
 	"path/filepath"
@@ -81,7 +82,7 @@ func BenchmarkWorkerdPage(b *testing.B) {
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
 			o := newOrigin(b)
-			dir := filepath.Join(repoRoot(b), "e2e", "testdata", "jsworker")
+			dir := filepath.Join(fixture.Root(b), "e2e", "testdata", "jsworker")
 			if c.pkg != "" {
 				dir = buildWorker(b, c.pkg)
 			}

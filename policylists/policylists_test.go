@@ -1,9 +1,10 @@
 package policylists
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/consentguard/consentguard/internal/fixture"
 
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/filter"
@@ -63,7 +64,7 @@ func TestCheckReportsLines(t *testing.T) {
 }
 
 func TestUpstreamFormats(t *testing.T) {
-	shared := sharedDir(t)
+	shared := fixture.Shared(t)
 	tdsFile := filepath.Join(shared, "peer/privacy-reference-tests/request-blocklist/tds-reference.json")
 	ocd := filepath.Join(shared, "data/cookies/open-cookie-database.csv")
 	ep := filepath.Join(shared, "data/lists/easyprivacy.txt")
@@ -88,17 +89,6 @@ func TestUpstreamFormats(t *testing.T) {
 	if d.Category != consent.None {
 		t.Errorf("TDS default ignore blocked: %+v", d)
 	}
-}
-
-func sharedDir(t *testing.T) string {
-	d, _ := filepath.Abs("../../shared")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("../shared is missing")
-		}
-		t.Skip("../shared not present")
-	}
-	return d
 }
 
 // TestSnippetVendors keeps the snippet list's vendor ids the catalog's, so a

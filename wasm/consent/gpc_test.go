@@ -3,6 +3,7 @@ package consent
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"os"
 	"path/filepath"
 	"slices"
@@ -40,7 +41,7 @@ type gpcCase struct {
 }
 
 func TestReferenceGPC(t *testing.T) {
-	dir := peerShared(t, "peer/privacy-reference-tests/global-privacy-control")
+	dir := fixture.SharedPath(t, "peer/privacy-reference-tests/global-privacy-control")
 	cfgData, err := os.ReadFile(filepath.Join(dir, "config_reference.json"))
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package cookie
 
 import (
 	"bytes"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"os"
 	"testing"
 
@@ -28,7 +29,7 @@ func BenchmarkClassify(b *testing.B) {
 // Cookie Database (about 2,700 patterns).
 func BenchmarkClassifyWithOCD(b *testing.B) {
 	c, _, _ := ourList(b)
-	f, err := os.Open(sharedFile(b, "data/cookies/open-cookie-database.csv"))
+	f, err := os.Open(fixture.SharedPath(b, "data/cookies/open-cookie-database.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -83,7 +84,7 @@ func BenchmarkParseCookieHeader(b *testing.B) {
 }
 
 func BenchmarkCompileCookiesTxt(b *testing.B) {
-	data, err := os.ReadFile(repoRoot(b) + "/policylists/cookies.txt")
+	data, err := os.ReadFile(fixture.Root(b) + "/policylists/cookies.txt")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -96,7 +97,7 @@ func BenchmarkCompileCookiesTxt(b *testing.B) {
 }
 
 func BenchmarkParseOCD(b *testing.B) {
-	data, err := os.ReadFile(sharedFile(b, "data/cookies/open-cookie-database.csv"))
+	data, err := os.ReadFile(fixture.SharedPath(b, "data/cookies/open-cookie-database.csv"))
 	if err != nil {
 		b.Fatal(err)
 	}

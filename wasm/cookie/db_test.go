@@ -11,44 +11,13 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata/")
-
-// repoRoot walks up from the test's directory to the directory with go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// sharedFile returns a path under ../shared (beside the repository), or
-// stops the test: fatally under CI, where ../shared must exist.
-func sharedFile(t testing.TB, rel string) string {
-	t.Helper()
-	p := filepath.Join(repoRoot(t), "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s missing under CI: %v", p, err)
-		}
-		t.Skipf("%s not present: %v", p, err)
-	}
-	return p
-}
 
 var ourOnce struct {
 	sync.Once
@@ -61,7 +30,7 @@ var ourOnce struct {
 func ourList(t testing.TB) (*catalog.Catalog, *DB, []error) {
 	t.Helper()
 	ourOnce.Do(func() {
-		data, err := os.ReadFile(filepath.Join(repoRoot(t), "policylists", "cookies.txt"))
+		data, err := os.ReadFile(filepath.Join(fixture.Root(t), "policylists", "cookies.txt"))
 		if err != nil {
 			ourOnce.errs = []error{err}
 			return

@@ -3,6 +3,7 @@ package cookie
 import (
 	"bytes"
 	"fmt"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"os"
 	"sort"
 	"strings"
@@ -112,7 +113,7 @@ func TestParseOCDBadInput(t *testing.T) {
 // The disagreements go to testdata/ocd-agreement.golden (-update rewrites
 // it) so that each one is visible and reviewed.
 func TestOCDConformance(t *testing.T) {
-	path := sharedFile(t, "data/cookies/open-cookie-database.csv")
+	path := fixture.SharedPath(t, "data/cookies/open-cookie-database.csv")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,11 @@
 package engine_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consentguard/consentguard/internal/fixture"
 
 	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
@@ -102,7 +103,7 @@ func TestCookies(t *testing.T) {
 // TestEasyPrivacy adds the real EasyPrivacy: trackers our catalog does not
 // know are still blocked, with the list's category and the rule named.
 func TestEasyPrivacy(t *testing.T) {
-	list := filepath.Join(sharedDir(t), "data", "lists", "easyprivacy.txt")
+	list := filepath.Join(fixture.Shared(t), "data", "lists", "easyprivacy.txt")
 	e, rep, err := policylists.Build(list)
 	if err != nil {
 		t.Fatal(err)
@@ -118,24 +119,6 @@ func TestEasyPrivacy(t *testing.T) {
 	if d.Category == consent.Analytics && d.Action != engine.Allow {
 		t.Errorf("analytics granted but blocked: %+v", d)
 	}
-}
-
-func sharedDir(t testing.TB) string {
-	wd, _ := os.Getwd()
-	for d := wd; filepath.Dir(d) != d; d = filepath.Dir(d) {
-		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-			s := filepath.Join(filepath.Dir(d), "shared")
-			if _, err := os.Stat(s); err == nil {
-				return s
-			}
-			break
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("../shared is missing")
-	}
-	t.Skip("../shared not present")
-	return ""
 }
 
 func TestDecideAllocs(t *testing.T) {

@@ -2,6 +2,7 @@ package param
 
 import (
 	"encoding/json"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,7 +32,7 @@ type urlTest struct {
 }
 
 func TestReferenceURLParameters(t *testing.T) {
-	dir := shared(t, "peer/privacy-reference-tests/url-parameters")
+	dir := fixture.SharedPath(t, "peer/privacy-reference-tests/url-parameters")
 	raw, err := os.ReadFile(filepath.Join(dir, "tests.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func TestReferenceURLParameters(t *testing.T) {
 // Our default list must load cleanly and cover the click ids named in the
 // project brief.
 func TestDefaultList(t *testing.T) {
-	p := filepath.Join(repoRoot(t), "policylists", "params.txt")
+	p := filepath.Join(fixture.Root(t), "policylists", "params.txt")
 	data, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)

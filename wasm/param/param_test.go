@@ -3,6 +3,7 @@ package param
 import (
 	"flag"
 	"fmt"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -136,7 +137,7 @@ func TestStripNoAlloc(t *testing.T) {
 }
 
 func defaultStripper(t testing.TB) *Stripper {
-	data, err := os.ReadFile(filepath.Join(repoRoot(t), "policylists", "params.txt"))
+	data, err := os.ReadFile(filepath.Join(fixture.Root(t), "policylists", "params.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}

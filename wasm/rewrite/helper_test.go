@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consentguard/consentguard/internal/fixture"
 )
 
 // recHandler records the start tags it sees and acts on marker attributes:
@@ -116,36 +118,9 @@ var testHosts = map[string]bool{
 	"hotjar.com": true, "clarity.ms": true, "analytics.tiktok.com": true, "snap.licdn.com": true,
 }
 
-// sharedDir returns ../shared relative to the repository root.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	s := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(s); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared data missing at %s: %v", s, err)
-		}
-		t.Skipf("shared data missing at %s: %v", s, err)
-	}
-	return s
-}
-
 func loadHosts(t testing.TB) map[string]bool {
 	t.Helper()
-	path := filepath.Join(sharedDir(t), "data", "lists", "tracker-hosts.txt")
+	path := filepath.Join(fixture.Shared(t), "data", "lists", "tracker-hosts.txt")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -166,7 +141,7 @@ func loadHosts(t testing.TB) map[string]bool {
 
 func pages(t testing.TB) map[string][]byte {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(sharedDir(t), "data", "html", "*.html"))
+	files, err := filepath.Glob(filepath.Join(fixture.Shared(t), "data", "html", "*.html"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no pages in shared data/html: %v", err)
 	}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"golang.org/x/net/idna"
 	"golang.org/x/net/publicsuffix"
 )
@@ -62,37 +64,10 @@ func TestPSLAgreesWithXNet(t *testing.T) {
 	}
 }
 
-// sharedDir returns ../shared relative to the repository root.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared data missing: %v", err)
-		}
-		t.Skipf("shared data missing: %v", err)
-	}
-	return shared
-}
-
 // TestSharedHostsAgreeWithXNet checks the hosts of real request URLs and of
 // the tracker host list.
 func TestSharedHostsAgreeWithXNet(t *testing.T) {
-	shared := sharedDir(t)
+	shared := fixture.Shared(t)
 	hosts := map[string]bool{}
 
 	f, err := os.Open(filepath.Join(shared, "data/requests/requests.jsonl"))

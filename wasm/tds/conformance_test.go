@@ -2,6 +2,7 @@ package tds
 
 import (
 	"encoding/json"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"os"
 	"path/filepath"
 	"slices"
@@ -57,7 +58,7 @@ func loadList(t *testing.T, path string) *List {
 }
 
 func TestReferenceRequestBlocklist(t *testing.T) {
-	dir := shared(t, filepath.Join(peerDir, "request-blocklist"))
+	dir := fixture.SharedPath(t, filepath.Join(peerDir, "request-blocklist"))
 	l := loadList(t, filepath.Join(dir, "tds-reference.json"))
 	cfgData, err := os.ReadFile(filepath.Join(dir, "config-reference.json"))
 	if err != nil {
@@ -135,7 +136,7 @@ func notApplicable(t *testing.T, except []string, format string, args ...any) {
 }
 
 func TestReferenceDomainMatching(t *testing.T) {
-	dir := shared(t, filepath.Join(peerDir, "tracker-radar-tests/TR-domain-matching"))
+	dir := fixture.SharedPath(t, filepath.Join(peerDir, "tracker-radar-tests/TR-domain-matching"))
 	l := loadList(t, filepath.Join(dir, "tracker_radar_reference.json"))
 	for _, w := range l.Warnings() {
 		t.Logf("tds warning (expected: unsupported-action rules): %v", w)
@@ -185,7 +186,7 @@ func TestReferenceDomainMatching(t *testing.T) {
 }
 
 func TestReferenceTrackerAllowlist(t *testing.T) {
-	dir := shared(t, filepath.Join(peerDir, "tracker-radar-tests/TR-domain-matching"))
+	dir := fixture.SharedPath(t, filepath.Join(peerDir, "tracker-radar-tests/TR-domain-matching"))
 	l := loadList(t, filepath.Join(dir, "tracker_allowlist_tds_reference.json"))
 	cfg, errs := ParseAllowlist(mustRead(t, filepath.Join(dir, "tracker_allowlist_reference.json")))
 	if len(errs) > 0 {

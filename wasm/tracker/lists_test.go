@@ -10,42 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
 )
-
-// repoRoot walks up from the test's directory to the directory with go.mod.
-func repoRoot(t testing.TB) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// sharedDir returns ../shared beside the repository, failing in CI when it
-// is missing and skipping elsewhere.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir := filepath.Join(repoRoot(t), "..", "shared")
-	if _, err := os.Stat(dir); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("shared data missing at %s: %v", dir, err)
-		}
-		t.Skipf("shared data missing at %s", dir)
-	}
-	return dir
-}
 
 // isCatalog reports whether a list file is in our catalog format: its first
 // line that is neither blank nor a comment is a [vendor] section.
@@ -66,7 +35,7 @@ func isCatalog(data []byte) bool {
 // false, cookies.txt (owned by the cookie list) is left out.
 func shippedCatalogs(t testing.TB, cookies bool) []*catalog.Catalog {
 	t.Helper()
-	files, err := filepath.Glob(filepath.Join(repoRoot(t), "policylists", "*.txt"))
+	files, err := filepath.Glob(filepath.Join(fixture.Root(t), "policylists", "*.txt"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no policylists/*.txt (%v)", err)
 	}
@@ -252,7 +221,7 @@ func TestShippedExpectations(t *testing.T) {
 // ones none of them knows (listed for review). It does not require 100%:
 // necessary services and CMPs are rightly absent from block lists.
 func TestConformance(t *testing.T) {
-	shared := sharedDir(t)
+	shared := fixture.Shared(t)
 	lists := filepath.Join(shared, "data", "lists")
 	known := map[string]map[string]bool{} // source -> domains
 	abpHost := regexp.MustCompile(`^\|\|([a-z0-9.-]+)\^`)

@@ -3,6 +3,7 @@ package tracker
 import (
 	"bufio"
 	"encoding/json"
+	"github.com/consentguard/consentguard/internal/fixture"
 	"os"
 	"path/filepath"
 	"sort"
@@ -19,7 +20,7 @@ type request struct{ host, pathQuery, page string }
 // paths, so that timing loops measure only the lookups.
 func loadRequests(t testing.TB) []request {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sharedDir(t), "data", "requests", "requests.jsonl"))
+	f, err := os.Open(filepath.Join(fixture.Shared(t), "data", "requests", "requests.jsonl"))
 	if err != nil {
 		t.Fatal(err)
 	}
