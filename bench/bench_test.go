@@ -45,7 +45,8 @@ func TestMatch(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &m); err != nil {
 		t.Fatalf("%v: %s", err, out.String())
 	}
-	for _, k := range []string{"requests", "blocked", "parse_ms", "load_ms", "engine_bytes", "median_ns", "p99_ns", "mean_ns", "allocs_per_match"} {
+	for _, k := range []string{"requests", "blocked", "parse_ms", "load_ms", "engine_bytes", "median_ns", "p99_ns", "mean_ns", "allocs_per_match",
+		"timer_overhead_ns", "timer_resolution_ns", "timer_pair_ns", "median_corrected_ns", "p99_corrected_ns", "batch_median_ns", "batch_mean_ns"} {
 		if _, ok := m[k]; !ok {
 			t.Errorf("field %q missing in %s", k, out.String())
 		}
@@ -55,6 +56,12 @@ func TestMatch(t *testing.T) {
 	}
 	if b := m["blocked"].(float64); b < 8000 || b > 10000 {
 		t.Errorf("blocked = %v", b)
+	}
+	if c, r := m["median_corrected_ns"].(float64), m["median_ns"].(float64); c > r || c < 0 {
+		t.Errorf("median_corrected_ns %v not in [0, median_ns %v]", c, r)
+	}
+	if m["batch_size"].(float64) < 1 || !(m["batch_mean_ns"].(float64) > 0) {
+		t.Errorf("batch figures missing: %s", out.String())
 	}
 	t.Log(out.String())
 }

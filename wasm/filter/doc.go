@@ -34,19 +34,30 @@
 //
 // # Index
 //
-// Compile picks for every rule its rarest complete token (a run of
-// [a-z0-9%] bounded by separators or anchors, so it appears as a whole token
-// in every URL the rule matches) and groups rules by token hash. Request
-// hashes the URL tokens once (no allocation); Match probes a bitmap, then an
-// open-addressing table, per token and checks the rules of the buckets
-// found. Each rule also carries one bit of a second token (or of a token's
-// 4-byte prefix/suffix) that is tested against a 512-bit bloom filter of the
-// request before the pattern is looked at.
+// Rules are grouped by class (important, block, exception) and, within a
+// class, reached in three ways. A host-anchored rule whose host part is
+// followed by a separator ("||ads.com^", "||x.com/i/jot", most of EasyList
+// and EasyPrivacy) is keyed by the hash of that host: Match hashes the URL
+// text from each label start of the request host to the next separator and
+// probes a table. A rule without a usable token that is restricted to source
+// domains (domain=a.com|b.net) is keyed by those domains and found through
+// the hashes of the source host's label suffixes. Every other rule is keyed
+// by its rarest complete token (a run of [a-z0-9%] bounded by separators or
+// anchors, so it appears as a whole token in every URL the rule matches;
+// frequencies are counted over the token-indexed rules only); Request hashes
+// the URL tokens once (no allocation) and Match probes a bitmap, then an
+// open-addressing table, per token. Rules left over (no token, no domain)
+// are listed per request type. Each rule also carries one bit of a second
+// token (or of a token's 4-byte prefix/suffix) that is tested against a
+// 512-bit bloom filter of the request before the pattern is looked at.
 //
 // # Serialised form
 //
-// MarshalBinary writes one string blob (patterns and domains) plus fixed
-// size records for rules and index arrays, with a CRC-32; Load rebuilds the
-// engine with a few allocations, compiles the (few) regex rules and
-// validates every offset, so corrupt input gives ErrCorrupt, not a panic.
+// MarshalBinary writes one string blob (patterns, domains and the required
+// literals of regex rules) plus fixed size records for rules, index tables
+// and bitmaps, with a CRC-32. Load validates every offset (corrupt input
+// gives ErrCorrupt, not a panic), copies the tables in bulk and does no
+// per-rule parsing; regular expressions are compiled on first use (or by
+// Engine.Warm), so a corrupt regex source in a checksum-valid file makes
+// that rule never match instead of failing the load.
 package filter

@@ -3,11 +3,13 @@ package filter
 import (
 	"bytes"
 	"cmp"
-	"slices"
 	"fmt"
 	"math/bits"
+	"runtime"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -282,11 +284,16 @@ func (e *Engine) find(cls int, r *Request) *Rule {
 			s += d + 1
 		}
 	}
-	if ix.tok.nb == 0 {
+	t := &ix.tok
+	if t.nb == 0 {
 		return nil
 	}
 	for _, h := range r.tokens[:r.ntok] {
-		if ru := bucket(rules, ix.tok.lookup(h), r); ru != nil {
+		// the bitmap test of lookup, inlined: most tokens stop here
+		if m := mix(h); t.bits[(m&t.bitMask)>>6]&(1<<(m&63)) == 0 {
+			continue
+		}
+		if ru := bucket(rules, t.lookup(h), r); ru != nil {
 			return ru
 		}
 	}
@@ -307,7 +314,9 @@ func (e *Engine) find(cls int, r *Request) *Rule {
 }
 
 // Match decides whether r is blocked. An exception rule overrides a block
-// unless the block is "important". It does not allocate.
+// unless the block is "important". It does not allocate, except that an
+// engine read by Load compiles each regular expression on its first use
+// (call Warm first to avoid that).
 func (e *Engine) Match(r *Request) Verdict {
 	if r == nil || r.host == "" {
 		return Verdict{}
@@ -354,12 +363,32 @@ func (e *Engine) Warm() {
 		inputs = append(inputs, u)
 		u += u[8:] + "a/b.c?d=1&e_f-g%2F"
 	}
-	for i := range e.auxes {
-		if re := e.auxes[i].regex(); re != nil {
-			for _, in := range inputs {
-				re.MatchString(in)
+	prime := func() {
+		for i := range e.auxes {
+			if re := e.auxes[i].regex(); re != nil {
+				for _, in := range inputs {
+					re.MatchString(in)
+				}
 			}
 		}
+	}
+	prime()
+	// regexp keeps that state in sync.Pools, whose entries are per P: prime
+	// them from as many goroutines as Ps at once, so that a goroutine that
+	// moves to another P finds state there too.
+	if n := runtime.GOMAXPROCS(0); n > 1 {
+		var ready, done sync.WaitGroup
+		ready.Add(1)
+		for k := 0; k < n; k++ {
+			done.Add(1)
+			go func() {
+				defer done.Done()
+				ready.Wait()
+				prime()
+			}()
+		}
+		ready.Done()
+		done.Wait()
 	}
 }
 
@@ -606,26 +635,28 @@ const (
 	kindTok
 )
 
-// hostKey reports whether r's pattern is "host^" with a host-anchor (and
-// host characters only), and returns the host. Such a rule matches exactly
-// when the URL text from a label start of the request host to the next
-// separator is host.
+// hostKey reports whether r is a host-anchored pattern "host" + rest, where
+// host is made of host characters and rest starts with '^' or another
+// separator character ("||ads.com^", "||x.com/i/jot"), and returns host.
+// Such a rule can only match where the URL text from a label start of the
+// request host to the next separator (or the end) is host.
 func hostKey(r *Rule) (string, bool) {
-	if r.flags&(fHostAnchor|fHostOnly|fRegex|fMatchCase|fRightAnchor|fHasStar) != fHostAnchor {
+	if r.flags&(fHostAnchor|fHostOnly|fRegex|fMatchCase) != fHostAnchor {
 		return "", false
 	}
 	p := r.pattern
-	if len(p) < 2 || p[len(p)-1] != '^' {
+	i := 0
+	for i < len(p) {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
+			break
+		}
+		i++
+	}
+	if i == 0 || i == len(p) || p[i] == '*' || !separator[p[i]] {
 		return "", false
 	}
-	h := p[:len(p)-1]
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '-' || c == '_') {
-			return "", false
-		}
-	}
-	return h, true
+	return p[:i], true
 }
 
 func ruleClass(r *Rule) int {

@@ -48,3 +48,16 @@ example.com##.banner
 	// block https://news.example.org/img/pixel.gif?id=1 (/pixel.gif^ in mini.txt)
 	// allow https://news.example.org/logo.png
 }
+
+// A loaded engine compiles its regular expressions on first use; Warm does
+// it up front (with regexp's reusable state), so that matching never
+// allocates afterwards.
+func ExampleEngine_Warm() {
+	e, _ := filter.Compile(filter.List{Name: "re.txt", Data: []byte(`/\/ad[0-9]+\.js/$script`)})
+	b, _ := e.MarshalBinary()
+	e, _ = filter.Load(b)
+	e.Warm()
+	req, _ := filter.NewRequest("https://cdn.example/ad42.js", "https://news.example/", filter.TypeScript)
+	fmt.Println(e.Match(req).Blocked)
+	// Output: true
+}

@@ -324,6 +324,28 @@ func TestZeroAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(1000, func() { e.Match(&r) }); n != 0 {
 		t.Errorf("Match allocates %.1f times", n)
 	}
+	// A loaded engine compiles its regular expressions on first use, or in
+	// Warm; after Warm, matching does not allocate.
+	b, err := e.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2, err := Load(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e2.Warm()
+	if n := testing.AllocsPerRun(200, func() {
+		for _, u := range urls {
+			r.Reset(u, "https://www.a.com/page", TypeScript)
+			e2.Match(&r)
+		}
+	}); n != 0 {
+		t.Errorf("Reset+Match on a loaded engine allocates %.1f times", n)
+	}
+	if r.Reset("https://a.com/x12", "https://www.a.com/page", TypeScript); !e2.Match(&r).Blocked {
+		t.Error("regex rule of the loaded engine does not match")
+	}
 }
 
 func TestSerializeSmall(t *testing.T) {

@@ -139,6 +139,9 @@ func FuzzMatch(f *testing.F) {
 	f.Add("||ads.com^\n/pixel^$third-party\n@@||ads.com/ok/", "https://cdn.ads.com/ok/pixel?x", "https://news.example/", uint16(TypeImage))
 	f.Add("/a*b^c|\n||x.y/z^", "https://x.y/z", "", uint16(TypeScript))
 	f.Add("/[0-9]{3}/$domain=example.*", "http://q.net/123", "https://www.example.de/", uint16(TypeXHR))
+	f.Add("||x.com/i/jot\n||ads.com^$third-party\n@@||ads.com:8080/ok^", "https://a.x.com/i/jot?ads.com", "https://ads.com/", uint16(TypeImage))
+	f.Add("*$xhr,domain=a.com|b.org\n/x/$domain=~c.a.com|a.com\n/^https?:\\/\\/q/$domain=z.*", "https://q.net/x/", "https://c.a.com/", uint16(TypeXHR))
+	f.Add("||2001^\n||db8^$image", "http://[2001:db8::1]:80/x", "", uint16(TypeImage))
 	f.Fuzz(func(t *testing.T, list, u, src string, typ uint16) {
 		e, _ := Compile(List{Name: "fuzz", Data: []byte(list)})
 		r, err := NewRequest(u, src, Type(typ)&TypeAll)

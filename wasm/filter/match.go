@@ -42,7 +42,7 @@ func (r *Rule) matches(req *Request) bool {
 		if r.flags&fMatchCase != 0 {
 			u = req.url
 		}
-		if !strings.Contains(u, a.lit) {
+		if !contains(u, a.lit) {
 			return false
 		}
 	}
@@ -176,7 +176,7 @@ func (r *Rule) matchPattern(req *Request) bool {
 		case right:
 			return strings.HasSuffix(u, p)
 		}
-		return strings.Contains(u, p)
+		return contains(u, p)
 	}
 	return glob(p, u, 0, left, right)
 }

@@ -1,7 +1,6 @@
 package filter
 
 import (
-	"encoding/binary"
 	"errors"
 	"strings"
 	"unsafe"
@@ -25,6 +24,7 @@ var (
 type Request struct {
 	url, lower         string
 	host, domain       string
+	domainSet          bool // domain is computed (else Domain computes it)
 	srcHost, srcDomain string
 	srcEntity          string            // source host without its public suffix
 	srcHashes          [maxLabels]uint64 // domainHash of each label suffix of srcHost
@@ -43,7 +43,7 @@ type Request struct {
 	domCache           [domCacheSize]domEntry // recent hosts and their domain length
 }
 
-const domCacheSize = 32
+const domCacheSize = 64
 
 // maxCachedHost is the longest host kept in the domain cache (longer hosts
 // are looked up every time).
@@ -57,7 +57,8 @@ type domEntry struct {
 }
 
 func domSlot(h string) int {
-	return (len(h)*131 + int(h[0])*7 + int(h[len(h)-1])*31 + int(h[len(h)/2])) & (domCacheSize - 1)
+	x := tokenHash(h, 0, len(h))
+	return int(x^x>>16) & (domCacheSize - 1)
 }
 
 // hostDomain returns site.Domain(host), remembered per Request so that
@@ -136,7 +137,7 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 	r.lower, r.buf = lowerInto(r.buf, url)
 	n := schemeLen(r.lower)
 	if n == 0 {
-		r.host, r.domain = "", ""
+		r.host, r.domain, r.domainSet = "", "", true
 		return ErrScheme
 	}
 	r.host = fastHost(r.lower, n)
@@ -144,7 +145,7 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 	if r.host == "" {
 		r.host = site.Host(r.lower)
 		if r.host == "" {
-			r.domain = ""
+			r.domain, r.domainSet = "", true
 			return ErrNoHost
 		}
 		// locate the host in the authority (user info, IPv6 brackets)
@@ -158,7 +159,6 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 			r.hostEnd = r.hostStart + len(r.host)
 		}
 	}
-	r.domain = r.hostDomain(r.host)
 	if sourceURL == r.srcURL && sourceURL != "" {
 		// same page as the previous request: keep the parsed source
 	} else if r.srcURL = ""; sourceURL != "" {
@@ -187,7 +187,18 @@ func (r *Request) Reset(url, sourceURL string, t Type) error {
 		r.srcHost, r.srcDomain, r.srcEntity = "", "", ""
 		r.nSrc, r.nEnt, r.srcMask = 0, 0, 0
 	}
-	r.third = t != TypeDocument && r.srcHost != "" && r.domain != r.srcDomain
+	switch {
+	case r.host == r.srcHost:
+		r.domain, r.domainSet = r.srcDomain, true // same host (the common first-party case)
+	case r.srcHost == "" || !site.Within(r.host, r.srcDomain):
+		// The registrable domain of a host is a suffix of it at a label
+		// boundary, so a host outside the source's domain has another one:
+		// it is computed only if Domain is called.
+		r.domain, r.domainSet = "", false
+	default:
+		r.domain, r.domainSet = r.hostDomain(r.host), true
+	}
+	r.third = t != TypeDocument && r.srcHost != "" && (!r.domainSet || r.domain != r.srcDomain)
 	r.tokenize()
 	return nil
 }
@@ -270,10 +281,11 @@ func lowerInto(buf []byte, s string) (string, []byte) {
 	}
 	buf = append(buf[:0], s...)
 	i &^= 7
+	b := unsafe.String(unsafe.SliceData(buf), len(buf))
 	for ; i+8 <= len(buf); i += 8 {
-		w := binary.LittleEndian.Uint64(buf[i:])
+		w := load64(b, i)
 		if u := upper8(w); u != 0 {
-			binary.LittleEndian.PutUint64(buf[i:], w|u>>2)
+			store64(buf, i, w|u>>2)
 		}
 	}
 	for ; i < len(buf); i++ {
@@ -301,18 +313,6 @@ var tokenChar = func() (t [256]bool) {
 
 // hashToken hashes a token (lower-case bytes); see tokenHash.
 func hashToken(s string) uint32 { return tokenHash(s, 0, len(s)) }
-
-// load64 reads s[i:i+8] little endian (the compiler combines the loads).
-func load64(s string, i int) uint64 {
-	_ = s[i+7]
-	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-}
-
-func load32(s string, i int) uint32 {
-	_ = s[i+3]
-	return uint32(s[i]) | uint32(s[i+1])<<8 | uint32(s[i+2])<<16 | uint32(s[i+3])<<24
-}
 
 // tokenHash hashes s[start:end] eight bytes at a time. Bytes of s after end
 // may be read but are masked off, so the hash depends on the token only.
@@ -374,7 +374,14 @@ func (r *Request) tokenize() {
 		if i-start < 2 {
 			continue
 		}
-		h := tokenHash(s, start, i)
+		var h uint32
+		if l := i - start; l < 8 && start+8 <= n {
+			// tokenHash inlined for short tokens (the common case)
+			x := (uint64(l)*0x9e3779b97f4a7c15 ^ load64(s, start)&(1<<(8*uint(l))-1)) * 0xc4ceb9fe1a85ec53
+			h = uint32(x ^ x>>32)
+		} else {
+			h = tokenHash(s, start, i)
+		}
 		b := bloomBit(h)
 		r.bloom[b>>6] |= 1 << (b & 63)
 		if i-start >= 4 {
@@ -432,7 +439,12 @@ func (r *Request) URL() string { return r.url }
 func (r *Request) Host() string { return r.host }
 
 // Domain returns the registrable domain (eTLD+1) of Host.
-func (r *Request) Domain() string { return r.domain }
+func (r *Request) Domain() string {
+	if !r.domainSet {
+		r.domain, r.domainSet = r.hostDomain(r.host), true
+	}
+	return r.domain
+}
 
 // SourceHost returns the host of the source (page or frame) URL, or "".
 func (r *Request) SourceHost() string { return r.srcHost }
