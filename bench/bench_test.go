@@ -6,34 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-)
 
-func shared(t *testing.T) string {
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		p := filepath.Dir(dir)
-		if p == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = p
-	}
-	d := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(d, "data", "requests", "requests.jsonl")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("../shared missing in CI: %v", err)
-		}
-		t.Skipf("../shared missing: %v", err)
-	}
-	return d
-}
+	"github.com/consentguard/consentguard/internal/fixture"
+)
 
 // TestMatch runs the benchmark once and checks the JSON fields (not the
 // timings, which are benchmark results).
 func TestMatch(t *testing.T) {
-	d := shared(t)
+	d := fixture.Shared(t)
 	var out bytes.Buffer
 	err := Match(filepath.Join(d, "data", "requests", "requests.jsonl"), []string{
 		filepath.Join(d, "data", "lists", "easylist.txt"), filepath.Join(d, "data", "lists", "easyprivacy.txt"),

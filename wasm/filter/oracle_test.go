@@ -13,43 +13,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"github.com/consentguard/consentguard/bench"
 	"github.com/consentguard/consentguard/wasm/filter"
 )
 
-// repoRoot walks up from the test's directory to the directory holding go.mod.
-func repoRoot(t testing.TB) string {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("go.mod not found above the test directory")
-		}
-		dir = parent
-	}
-}
-
-// sharedDir returns ../shared relative to the repository root. Missing data
-// fails the test in CI and skips it elsewhere.
-func sharedDir(t testing.TB) string {
-	d := filepath.Join(repoRoot(t), "..", "shared")
-	if _, err := os.Stat(filepath.Join(d, "data", "requests", "requests.jsonl")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("../shared data missing in CI: %v", err)
-		}
-		t.Skipf("../shared data missing: %v", err)
-	}
-	return d
-}
-
 func benchFiles(t testing.TB) (string, []string) {
-	d := sharedDir(t)
+	d := fixture.Shared(t)
 	return filepath.Join(d, "data", "requests", "requests.jsonl"), []string{
 		filepath.Join(d, "data", "lists", "easylist.txt"),
 		filepath.Join(d, "data", "lists", "easyprivacy.txt"),
@@ -75,7 +46,7 @@ func TestGhosteryOracle(t *testing.T) {
 	reqFile, listFiles := benchFiles(t)
 	nm := os.Getenv("CONSENTGUARD_NODE_MODULES")
 	if nm == "" {
-		nm = filepath.Join(repoRoot(t), ".cache", "npm", "node_modules")
+		nm = filepath.Join(fixture.Root(t), ".cache", "npm", "node_modules")
 	}
 	if _, err := os.Stat(filepath.Join(nm, "@ghostery", "adblocker", "package.json")); err != nil {
 		t.Fatalf("@ghostery/adblocker not found in %s: run `make deps-node` (or set CONSENTGUARD_NODE_MODULES)", nm)
