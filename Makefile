@@ -65,11 +65,9 @@ deps-chromium:
 	fi
 
 ## bench: Go benchmarks, our match benchmark and the peer anchors in the same run.
-bench: build
-	$(GO) test -run '^$$' -bench . -benchmem -count 3 ./wasm/... ./edge/... | tee $(CURDIR)/.cache/bench-go.txt
-	$(BIN)/consentguard bench match --requests $(SHARED)/data/requests/requests.jsonl \
-	  --list $(SHARED)/data/lists/easylist.txt --list $(SHARED)/data/lists/easyprivacy.txt
-	$(BIN)/consentguard bench anchors
+bench: build deps-node
+	mkdir -p $(CURDIR)/.cache && $(GO) test -run '^$$' -bench . -benchmem -count 3 ./wasm/... ./edge/... | tee $(CURDIR)/.cache/bench-go.txt
+	$(BIN)/consentguard bench compare --shared $(SHARED)
 
 ## bench-wasm: the matcher and the rewriter compiled to js/wasm under node, and lol-html in the same run.
 bench-wasm:
