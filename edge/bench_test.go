@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
 )
 
@@ -117,3 +118,45 @@ func (c *countWriter) Header() http.Header         { return c.h }
 func (c *countWriter) Write(b []byte) (int, error) { c.n += int64(len(b)); return len(b), nil }
 func (c *countWriter) WriteHeader(int)             {}
 func (c *countWriter) Flush()                      {}
+
+// BenchmarkHandlerPage serves page-100k the way the Worker does (banner on,
+// no consent cookie: the configured defaults, HTML minify off, the per-page
+// Info log line formatted) and reports the handler's cost per page, with the
+// Worker's engine (the embedded lists) and with EasyList and EasyPrivacy
+// added. Run it under js/wasm, where the Worker runs:
+//
+//	GOOS=js GOARCH=wasm go test -exec=/usr/local/go/lib/wasm/go_js_wasm_exec -run XXX -bench HandlerPage ./edge/
+func BenchmarkHandlerPage(b *testing.B) {
+	page, err := os.ReadFile(filepath.Join(sharedDir(b), "data/html/page-100k.html"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, lists := range []string{"worker", "easylist"} {
+		b.Run(lists, func(b *testing.B) {
+			eng, err := policylists.Default()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if lists == "easylist" {
+				eng = testEngine(b)
+			}
+			cfg := Config{Origin: "http://origin.internal", Sites: []string{"harbor.example", "www.harbor.example"},
+				Secret: testSecret, Banner: Banner{Enabled: true}, GPCJSON: true, GPCDate: "2026-11-30"}
+			log := slog.New(slog.NewTextHandler(io.Discard, nil))
+			p, err := New(cfg, eng, memOrigin{page}, Options{Log: log})
+			if err != nil {
+				b.Fatal(err)
+			}
+			req := httptest.NewRequest("GET", "http://harbor.example/page-100k", nil)
+			req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+			req.Header.Set("User-Agent", "Go-http-client/1.1")
+			p.ServeHTTP(&discardWriter{h: http.Header{}}, req) // warm: injection, pools
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			for b.Loop() {
+				p.ServeHTTP(&discardWriter{h: http.Header{}}, req)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
+		})
+	}
+}

@@ -92,11 +92,16 @@ type Proxy struct {
 	log      *slog.Logger
 	report   func(Report)
 	guards   sync.Map // injectKey -> *injection
+	decided  decideCache
+	found    snippetCache
 	bufs     sync.Pool
 
 	// testPanic makes the HTML handler panic on a start tag of this name
 	// (tests of the fail-open/fail-closed paths).
 	testPanic string
+	// testNoCache bypasses the decision and snippet caches (tests that
+	// they change nothing).
+	testNoCache bool
 }
 
 // Options are the optional parts of New.
@@ -180,23 +185,28 @@ type Report struct {
 
 // Summary renders the X-Consentguard value: "removed=analytics:2,advertising:3; cookies=1".
 func (r *Report) Summary() string {
-	var b strings.Builder
-	b.WriteString("removed=")
+	b := make([]byte, 0, 64)
+	b = append(b, "removed="...)
 	n := 0
-	for _, c := range consent.Categories() {
-		if k := r.Removed[c]; k > 0 {
-			if n > 0 {
-				b.WriteByte(',')
+	if len(r.Removed) > 0 {
+		for _, c := range consent.Categories() {
+			if k := r.Removed[c]; k > 0 {
+				if n > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, c.String()...)
+				b = append(b, ':')
+				b = strconv.AppendInt(b, int64(k), 10)
+				n++
 			}
-			fmt.Fprintf(&b, "%s:%d", c, k)
-			n++
 		}
 	}
 	if n == 0 {
-		b.WriteString("none")
+		b = append(b, "none"...)
 	}
-	fmt.Fprintf(&b, "; cookies=%d", r.Cookies)
-	return b.String()
+	b = append(b, "; cookies="...)
+	b = strconv.AppendInt(b, int64(r.Cookies), 10)
+	return string(b)
 }
 
 // hopByHop are the headers that belong to one connection (RFC 9110 7.6.1).

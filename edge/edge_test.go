@@ -96,7 +96,7 @@ func newRig(t testing.TB, origin http.Handler, mut func(*Config)) *rig {
 	if mut != nil {
 		mut(&cfg)
 	}
-	p, err := New(cfg, testEngine(t), nil, Options{
+	p, err := New(cfg, testEngine(t), testTransport(), Options{
 		Log: slog.New(slog.NewTextHandler(testLogOut(), nil)),
 		OnReport: func(rep Report) {
 			select {

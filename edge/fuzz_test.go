@@ -93,6 +93,19 @@ func FuzzHandler(f *testing.F) {
 		if chunked := run(t, page, sizes, ""); !bytes.Equal(whole, chunked) {
 			t.Fatalf("output depends on chunking:\n%q\n%q", whole, chunked)
 		}
+		// A proxy that has seen the page answers from its decision and
+		// snippet caches: the same bytes.
+		p, err := New(cfg, eng, chunkOrigin{page, sizes}, Options{Log: quiet})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 2 {
+			rec := httptest.NewRecorder()
+			p.ServeHTTP(rec, httptest.NewRequest("GET", "http://harbor.example/", nil))
+			if !bytes.Equal(rec.Body.Bytes(), whole) {
+				t.Fatalf("request %d through one proxy differs:\n%q\n%q", i, whole, rec.Body.Bytes())
+			}
+		}
 		out := run(t, page, sizes, all)
 		i := bytes.Index(out, injected)
 		if i < 0 {

@@ -81,7 +81,11 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		if ro := plan.reportOnly(h.Values("Content-Security-Policy-Report-Only"), inj.scriptHash, inj.styleHash); ro != "" {
 			h.Set("Content-Security-Policy-Report-Only", ro)
 		}
-		inject = inj.render(plan)
+		if plan == (cspPlan{}) {
+			inject = inj.plain // the usual case: rendered once
+		} else {
+			inject = inj.render(plan)
+		}
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
 		h.Del("ETag")
 		h.Del("Last-Modified")
@@ -450,7 +454,10 @@ type page struct {
 	host       string
 	pageURL    string
 	base       *url.URL // the page URL or <base href>, parsed on first use
+	baseHref   string   // the resolved <base href> when base is from it
 	baseSet    bool
+	dc         *decideEntries // decided URLs of the current context
+	dcBase     *url.URL       // base when dc was looked up
 	rep        *Report
 	reportOnly bool
 	failed     error
@@ -520,8 +527,21 @@ func (p *Proxy) firstParty(rawurl string) bool {
 	return p.sites[h]
 }
 
-// StartTag implements rewrite.Handler.
-func (pg *page) StartTag(e *rewrite.Element) (a rewrite.Action) {
+// StartTag implements rewrite.Handler. Most tags are none of those the
+// proxy looks at: they are kept at once, without the deferred recover,
+// which costs more than the rest of the call under js/wasm.
+func (pg *page) StartTag(e *rewrite.Element) rewrite.Action {
+	if pg.p.testPanic == "" {
+		switch string(e.Name()) {
+		case "script", "img", "iframe", "frame", "embed", "object", "link", "base":
+		default:
+			return rewrite.Keep
+		}
+	}
+	return pg.startTag(e)
+}
+
+func (pg *page) startTag(e *rewrite.Element) (a rewrite.Action) {
 	defer func() {
 		if v := recover(); v != nil {
 			// Fail-open at element granularity: keep the element.
@@ -555,6 +575,9 @@ func (pg *page) StartTag(e *rewrite.Element) (a rewrite.Action) {
 			pg.baseSet = true
 			if u := pg.resolve(href); u != "" {
 				pg.base, _ = url.Parse(u)
+				if pg.base != nil {
+					pg.baseHref = u
+				}
 			}
 		}
 	}
@@ -562,12 +585,12 @@ func (pg *page) StartTag(e *rewrite.Element) (a rewrite.Action) {
 }
 
 func (pg *page) resource(e *rewrite.Element, attr string, t filter.Type, kind string) rewrite.Action {
-	src, ok := attrOf(e, attr)
-	if !ok || src == "" {
+	raw, ok := e.Attr(attr)
+	if !ok || len(raw) == 0 {
 		return rewrite.Keep
 	}
-	if d, block := pg.decide(src, t); block {
-		return pg.remove(kind, src, d.Category, d.Vendor)
+	if src, d := pg.decideAttr(raw, t); d.block {
+		return pg.remove(kind, src, d.cat, d.vendor)
 	}
 	return rewrite.Keep
 }
@@ -615,17 +638,51 @@ func jsType(t string, present bool) bool {
 	if !present {
 		return true
 	}
-	switch strings.ToLower(strings.TrimSpace(t)) {
-	case "", "text/javascript", "application/javascript", "module", "text/ecmascript",
-		"application/ecmascript", "application/x-javascript", "text/jscript":
+	t = strings.ToLower(strings.TrimSpace(t))
+	for _, j := range jsTypes {
+		if t == j {
+			return true
+		}
+	}
+	return false
+}
+
+// jsTypeRaw is jsType for a raw attribute value: without a character
+// reference it is its own decoded value, and is checked without a copy.
+func jsTypeRaw(raw []byte, present bool) bool {
+	if !present {
+		return true
+	}
+	raw = bytes.TrimSpace(raw)
+	for _, c := range raw {
+		if c == '&' || c >= 0x80 {
+			return jsType(rewrite.DecodeEntities(raw), true)
+		}
+	}
+next:
+	for _, t := range jsTypes {
+		if len(raw) != len(t) {
+			continue
+		}
+		for i, c := range raw {
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != t[i] {
+				continue next
+			}
+		}
 		return true
 	}
 	return false
 }
 
+// jsTypes are the lower-case script types that mean JavaScript (jsType).
+var jsTypes = []string{"", "text/javascript", "application/javascript", "module", "text/ecmascript",
+	"application/ecmascript", "application/x-javascript", "text/jscript"}
+
 func (pg *page) script(e *rewrite.Element) rewrite.Action {
-	typ, hasType := attrOf(e, "type")
-	if !jsType(typ, hasType) {
+	if !jsTypeRaw(e.Attr("type")) {
 		// JSON-LD, templates, importmaps, and scripts gated by a CMP
 		// (type="text/plain" with data-cookieconsent, data-category or an
 		// OneTrust optanon-category-* class): inert until the CMP activates
@@ -635,12 +692,12 @@ func (pg *page) script(e *rewrite.Element) rewrite.Action {
 		// tracker host if the CMP activates one.
 		return rewrite.Keep
 	}
-	if src, ok := attrOf(e, "src"); ok {
-		if src == "" {
+	if raw, ok := e.Attr("src"); ok {
+		if len(raw) == 0 {
 			return rewrite.Keep
 		}
-		if d, block := pg.decide(src, filter.TypeScript); block {
-			return pg.remove("script", src, d.Category, d.Vendor)
+		if src, d := pg.decideAttr(raw, filter.TypeScript); d.block {
+			return pg.remove("script", src, d.cat, d.vendor)
 		}
 		return rewrite.Keep
 	}
@@ -661,7 +718,7 @@ func (pg *page) Content(e *rewrite.Element, body []byte) (a rewrite.Action) {
 			a = rewrite.Keep
 		}
 	}()
-	m, ok := pg.p.snippets.Find(body, pg.notAllowed)
+	m, ok := pg.findSnippet(body)
 	if !ok {
 		return rewrite.Keep
 	}

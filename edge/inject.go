@@ -17,6 +17,7 @@ type injection struct {
 	style      []byte // banner style ("" without banner)
 	styleHash  string
 	template   []byte // banner <template> ("" without banner)
+	plain      []byte // render(cspPlan{}): the injection when the origin sends no CSP
 }
 
 type injectKey struct {
@@ -72,6 +73,7 @@ func (p *Proxy) buildInjection(k injectKey) *injection {
 	}
 	inj.script = []byte(b.String())
 	inj.scriptHash = guard.Hash(inj.script)
+	inj.plain = inj.render(cspPlan{})
 	return inj
 }
 

@@ -1,0 +1,54 @@
+//go:build !js
+
+// Example uses New's native transport (nil), which js/wasm does not have
+// (the Worker passes its fetch transport).
+
+package edge_test
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+
+	"github.com/consentguard/consentguard/edge"
+	"github.com/consentguard/consentguard/edge/demo"
+	"github.com/consentguard/consentguard/policylists"
+)
+
+// Example puts the proxy in front of the demo site and fetches its home
+// page as a visitor who has not chosen yet.
+func Example() {
+	origin := httptest.NewServer(demo.Origin())
+	defer origin.Close()
+	eng, err := policylists.Default()
+	if err != nil {
+		panic(err)
+	}
+	cfg := edge.Config{
+		Origin: origin.URL,
+		Sites:  []string{"harbor.example", "www.harbor.example"},
+		Secret: "change-me-to-a-long-random-secret",
+		Banner: edge.Banner{Enabled: true},
+	}
+	proxy, err := edge.New(cfg, eng, nil, edge.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest("GET", "http://harbor.example/", nil)
+	rec := httptest.NewRecorder()
+	proxy.ServeHTTP(rec, req)
+	page := rec.Body.String()
+	fmt.Println("status:", rec.Code)
+	fmt.Println("Meta pixel removed:", !strings.Contains(page, "fbq('init'"))
+	fmt.Println("CMP kept:", strings.Contains(page, "otSDKStub.js"))
+	fmt.Println("banner:", strings.Contains(page, `role="dialog"`))
+	fmt.Println("tracker cookies removed:", len(rec.Result().Header.Values("Set-Cookie")) == 1)
+	// Output:
+	// status: 200
+	// Meta pixel removed: true
+	// CMP kept: true
+	// banner: true
+	// tracker cookies removed: true
+}
