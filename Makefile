@@ -12,7 +12,7 @@ export WORKERD_VERSION
 export CONSENTGUARD_NODE_MODULES := $(NPM_DIR)/node_modules
 
 # Packages that must build and pass under GOOS=js GOARCH=wasm (the core).
-WASM_PKGS := ./wasm/... ./edge/guard ./edge/worker/...
+WASM_PKGS := ./wasm/... ./edge/...
 
 .PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm fuzz wasm size lists edge clean deps deps-node deps-chromium build
 

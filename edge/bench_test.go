@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"testing"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
 )
@@ -36,7 +38,7 @@ func (d *discardWriter) Flush()                      {}
 // ../shared/data/html, under default consent (everything non-necessary
 // removed), with HTML minify off and on.
 func BenchmarkHandler(b *testing.B) {
-	pages, _ := filepath.Glob(filepath.Join(sharedDir(b), "data/html/*.html"))
+	pages, _ := filepath.Glob(filepath.Join(fixture.Shared(b), "data/html/*.html"))
 	eng := testEngine(b)
 	for _, minify := range []bool{false, true} {
 		for _, file := range pages {
@@ -127,7 +129,7 @@ func (c *countWriter) Flush()                      {}
 //
 //	GOOS=js GOARCH=wasm go test -exec=/usr/local/go/lib/wasm/go_js_wasm_exec -run XXX -bench HandlerPage ./edge/
 func BenchmarkHandlerPage(b *testing.B) {
-	page, err := os.ReadFile(filepath.Join(sharedDir(b), "data/html/page-100k.html"))
+	page, err := os.ReadFile(filepath.Join(fixture.Shared(b), "data/html/page-100k.html"))
 	if err != nil {
 		b.Fatal(err)
 	}

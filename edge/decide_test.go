@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/rewrite"
 )
@@ -48,7 +50,7 @@ const cachePage = `<!doctype html><html><head><title>t</title>
 // and summaries must be identical.
 func TestCachesChangeNothing(t *testing.T) {
 	pages := map[string][]byte{"cache": []byte(cachePage)}
-	files, _ := filepath.Glob(filepath.Join(sharedDir(t), "data/html/*.html"))
+	files, _ := filepath.Glob(filepath.Join(fixture.Shared(t), "data/html/*.html"))
 	for _, f := range files {
 		if b, err := os.ReadFile(f); err == nil && len(b) < 300<<10 {
 			pages[filepath.Base(f)] = b

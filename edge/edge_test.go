@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentguard/consentguard/internal/fixture"
+
 	"github.com/consentguard/consentguard/edge/demo"
 	"github.com/consentguard/consentguard/edge/guard"
 	"github.com/consentguard/consentguard/policylists"
@@ -28,30 +30,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
-
-// sharedDir locates ../shared beside the repository root.
-func sharedDir(t testing.TB) string {
-	t.Helper()
-	dir, _ := os.Getwd()
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Fatal("go.mod not found")
-		}
-		dir = up
-	}
-	s := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(filepath.Join(s, "data", "lists", "easyprivacy.txt")); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("../shared is missing: %v", err)
-		}
-		t.Skipf("../shared is missing: %v", err)
-	}
-	return s
-}
 
 var (
 	engOnce sync.Once
@@ -63,7 +41,7 @@ var (
 // EasyPrivacy from ../shared (as `--list` would add them).
 func testEngine(t testing.TB) *engine.Engine {
 	t.Helper()
-	s := sharedDir(t)
+	s := fixture.Shared(t)
 	engOnce.Do(func() {
 		engVal, _, engErr = policylists.Build(filepath.Join(s, "data/lists/easylist.txt"), filepath.Join(s, "data/lists/easyprivacy.txt"))
 	})
