@@ -233,6 +233,13 @@ const srv = http.createServer((req, res) => {
     res.writeHead(302, {Location: "/elsewhere"}); res.end();
   } else if (req.url === "/big") {
     res.end(Buffer.alloc(118535, 97));
+  } else if (req.url === "/slow") {
+    res.write("first");
+    setTimeout(() => res.end("x".repeat(300000)), 400);
+  } else if (req.url === "/short") {
+    res.setHeader("Content-Length", "1000");
+    res.write("only this");
+    setTimeout(() => res.destroy(), 20);
   } else if (req.url === "/hang") {
     res.write("partial");
   } else { res.statusCode = 404; res.end(); }
@@ -281,6 +288,64 @@ func TestTransport(t *testing.T) {
 		res, body := get(t, "/gzip")
 		if body != strings.Repeat("hello gzip", 100) || res.Header.Get("Content-Encoding") != "" || !res.Uncompressed {
 			t.Errorf("Content-Encoding %q, Uncompressed %v, body %.40q", res.Header.Get("Content-Encoding"), res.Uncompressed, body)
+		}
+	})
+	t.Run("body in small reads", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/big", nil)
+		res, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if res.ContentLength != 118535 {
+			t.Fatalf("ContentLength %d", res.ContentLength)
+		}
+		var got []byte
+		buf := make([]byte, 1000) // many takes from one queued chunk
+		for {
+			n, err := res.Body.Read(buf)
+			got = append(got, buf[:n]...)
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if string(got) != strings.Repeat("a", 118535) {
+			t.Errorf("body: %d bytes", len(got))
+		}
+	})
+	t.Run("short body is an error", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/short", nil)
+		res, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if _, err := io.ReadAll(res.Body); err == nil {
+			t.Errorf("no error for a body shorter than its Content-Length")
+		}
+	})
+	t.Run("unknown length streams", func(t *testing.T) {
+		req, _ := http.NewRequest("GET", base+"/slow", nil)
+		res, err := tr.RoundTrip(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		start := time.Now()
+		buf := make([]byte, 32<<10)
+		n, err := res.Body.Read(buf)
+		if err != nil || string(buf[:n]) != "first" {
+			t.Fatalf("first read %q, %v", buf[:n], err)
+		}
+		if d := time.Since(start); d > 300*time.Millisecond {
+			t.Errorf("first bytes after %v: waited for the whole body", d)
+		}
+		rest, err := io.ReadAll(res.Body)
+		if err != nil || string(rest) != strings.Repeat("x", 300000) {
+			t.Errorf("rest: %d bytes, %v", len(rest), err)
 		}
 	})
 	t.Run("redirect returned", func(t *testing.T) {

@@ -14,8 +14,10 @@
 // Header values are never split on commas in either direction. Bodies
 // stream both ways: the response through a 32 KiB buffer into a JS
 // ReadableStream (with backpressure), origin bodies through a JS read-ahead
-// queue that wakes Go once per buffer rather than per ~4 KiB chunk (each
-// Go wake-up costs tens of microseconds of CPU in workerd). An origin body
+// queue (a BYOB reader taking all the runtime has buffered per read) that
+// wakes Go once per 256 KiB batch, at the end, or a few ms after the first
+// byte, rather than per ~4 KiB chunk (each Go wake-up costs tens of
+// microseconds of CPU in workerd). An origin body
 // that the handler copies untouched with io.Copy is handed to workerd as
 // is and never enters Go. The JS halves live in glue/bridge.mjs because
 // Workers forbid eval.

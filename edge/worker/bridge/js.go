@@ -117,13 +117,19 @@ func jsError(v js.Value) error {
 // (glue/bridge.mjs): every Read takes all the bytes queued so far (up to
 // len(p)) in one call; only an empty queue costs a promise round trip, and
 // that wait ends when len(p) bytes are queued (or a few ms after the first
-// one), not at every small chunk. The reader starts at the first Read, so
-// an untouched body can still be handed over whole (WriteTo).
+// one), not at every small chunk; with batch set (origin bodies) a wait
+// asks for batch bytes instead of len(p). The reader starts at the first
+// Read, so an untouched body can still be handed over whole (WriteTo).
 type streamReader struct {
 	stream js.Value // the ReadableStream, until handed over or read
 	r      js.Value // makeReader's object, from the first Read
 	done   <-chan struct{}
 	err    error
+	// batch, when larger than the read buffer, is how many queued bytes
+	// a wait asks for: Go is woken once per batch (or at the end, or a
+	// few ms after the first byte: a slow origin still streams) instead
+	// of once per read buffer.
+	batch int
 }
 
 func newStreamReader(stream js.Value, done <-chan struct{}) *streamReader {
@@ -180,7 +186,7 @@ func (r *streamReader) Read(p []byte) (int, error) {
 			r.err = errors.New("bridge: body: " + st)
 			return 0, r.err
 		}
-		if _, err := await(r.r.Call("wait", len(p)), r.done); err != nil {
+		if _, err := await(r.r.Call("wait", max(len(p), r.batch)), r.done); err != nil {
 			r.err = err
 			r.r.Call("cancel")
 			return 0, err

@@ -18,6 +18,12 @@ type Transport struct {
 	MaxBodyBytes int64
 }
 
+// OriginBatch is how many bytes of an origin body are queued in JS before
+// a waiting Read is woken (unless the body ends first, or a few ms have
+// passed since its first byte arrived, so a slow origin still streams): a
+// small page costs one Go wake-up, not one per read buffer.
+const OriginBatch = 256 << 10
+
 // ErrBodyTooLarge is returned when a request body exceeds MaxBodyBytes.
 var ErrBodyTooLarge = errors.New("bridge: request body too large")
 
@@ -109,7 +115,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 	}
 	if b := res.Get("body"); b.Type() == js.TypeObject {
-		resp.Body = newStreamReader(b, done)
+		sr := newStreamReader(b, done)
+		sr.batch = OriginBatch
+		resp.Body = sr
 	} else {
 		resp.ContentLength = 0
 	}

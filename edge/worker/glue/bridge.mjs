@@ -75,13 +75,24 @@ export function makeStream(onpull, oncancel) {
 // chunk cost about 5 ms of CPU per 100 KB page in workerd. So a waiting Go
 // is woken when `want` bytes are queued, at the end, or `delay` ms after
 // the first byte arrived (a slow origin still streams). Reading pauses
-// while more than `limit` bytes are queued.
+// while more than `limit` bytes are queued. Byte streams (fetch and request
+// bodies, in workerd and node) are read with a BYOB reader into 64 KiB
+// buffers: one read takes everything the runtime has buffered, not one
+// ~4 KiB chunk per promise (about 1 ms of CPU less per 100 KB page in
+// workerd).
 //   take(max)   a Uint8Array of up to max queued bytes, or null if none
 //   wait(want)  a Promise settled as described above
 //   state()     "" while open, "done" at the end, else the error message
 //   cancel()    stops reading and drops the queue
 export function makeReader(stream, limit, delay) {
-  const reader = stream.getReader();
+  let byob = true;
+  let reader;
+  try {
+    reader = stream.getReader({ mode: "byob" });
+  } catch (e) {
+    byob = false; // not a byte stream
+    reader = stream.getReader();
+  }
   const max = limit || 1 << 20;
   const ms = delay === undefined ? 4 : delay;
   let chunks = [];
@@ -113,12 +124,16 @@ export function makeReader(stream, limit, delay) {
     pumping = true;
     try {
       while (!done && size < max) {
-        const r = await reader.read();
+        const r = byob
+          ? await reader.read(new Uint8Array(Math.min(max - size, 1 << 16)))
+          : await reader.read();
         if (r.done) {
           done = true;
           break;
         }
-        const v = r.value instanceof Uint8Array ? r.value : new Uint8Array(r.value);
+        let v = r.value instanceof Uint8Array ? r.value : new Uint8Array(r.value);
+        // A short BYOB read would pin a whole 64 KiB buffer in the queue.
+        if (v.byteLength * 4 < v.buffer.byteLength) v = v.slice();
         if (v.byteLength > 0) {
           chunks.push(v);
           size += v.byteLength;
