@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -137,31 +138,64 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	}
 	rc := http.NewResponseController(w)
 
-	// The origin body is read by a goroutine so that the start of the page
-	// is released after summaryHold even while the origin is silent.
-	chunks := make(chan chunk, 1)
-	quit := make(chan struct{})
-	defer close(quit)
-	go p.readChunks(body, chunks, quit)
-	var holdC <-chan time.Time // armed by the first chunk
+	// The origin body is read in this goroutine, so that under js/wasm no
+	// goroutine handoff or Go timer (each a resume of the Go scheduler,
+	// costly in workerd) is spent on it: the start of the page is held for
+	// at most summaryHold after its first bytes through the body's read
+	// deadline (the Worker's fetch body). A body without one (native) is
+	// read by a goroutine once the start is held, so that the start is
+	// released after summaryHold even while the origin is silent.
+	dr, _ := body.(deadlineReader)
+	var chunks chan chunk // the reader goroutine's, once started
+	var quit chan struct{}
+	defer func() {
+		if quit != nil {
+			close(quit)
+		}
+	}()
+	var holdC <-chan time.Time // armed when the reader goroutine starts
+	var firstAt time.Time      // when the first bytes arrived
 	var spent time.Duration
 	first := true
+	armed := false
 	for eof := false; !eof; {
 		var c chunk
-		select {
-		case c = <-chunks:
-		case <-holdC:
-			holdC = nil
-			lw.release()
-			rc.Flush()
-			continue
+		if !armed && !first && lw.holding {
+			armed = true
+			if dr != nil {
+				dr.SetReadDeadline(firstAt.Add(summaryHold))
+			} else {
+				chunks = make(chan chunk, 1)
+				quit = make(chan struct{})
+				go p.readChunks(body, chunks, quit)
+				hold := time.NewTimer(summaryHold - time.Since(firstAt))
+				defer hold.Stop()
+				holdC = hold.C
+			}
+		}
+		if chunks == nil {
+			bp := p.bufs.Get().(*[]byte)
+			n, err := body.Read(*bp)
+			if dr != nil && errors.Is(err, os.ErrDeadlineExceeded) {
+				dr.SetReadDeadline(time.Time{})
+				lw.release()
+				rc.Flush()
+				err = nil
+			}
+			c = chunk{bp, n, err}
+		} else {
+			select {
+			case c = <-chunks:
+			case <-holdC:
+				holdC = nil
+				lw.release()
+				rc.Flush()
+				continue
+			}
 		}
 		n := c.n
 		if n > 0 && first {
 			first = false
-			hold := time.NewTimer(summaryHold)
-			defer hold.Stop()
-			holdC = hold.C
 			// The injection moves a <meta charset> past the first 1024
 			// bytes, where browsers stop looking: put it in the header.
 			if ct := h.Get("Content-Type"); !strings.Contains(strings.ToLower(ct), "charset") {
@@ -172,8 +206,17 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		}
 		if n > 0 {
 			t0 := time.Now()
+			if firstAt.IsZero() {
+				firstAt = t0
+			}
 			_, werr := rw.Write((*c.b)[:n])
-			spent += time.Since(t0)
+			t1 := time.Now()
+			spent += t1.Sub(t0)
+			if chunks == nil && lw.holding && t1.Sub(firstAt) >= summaryHold {
+				// The rewrite itself took the hold time.
+				lw.release()
+				rc.Flush()
+			}
 			p.bufs.Put(c.b)
 			if pg.failed != nil && p.cfg.FailClosed {
 				rep.Err = pg.failed
@@ -245,6 +288,13 @@ const (
 	summaryHold      = 50 * time.Millisecond
 	summaryHoldBytes = 256 << 10
 )
+
+// deadlineReader is implemented by origin bodies whose Read can be bounded
+// in time (the Worker's fetch body): past the deadline a waiting Read
+// returns os.ErrDeadlineExceeded and the body stays usable.
+type deadlineReader interface {
+	SetReadDeadline(t time.Time) error
+}
 
 type chunk struct {
 	b   *[]byte

@@ -11,6 +11,7 @@ package bridge
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -536,5 +537,59 @@ func TestRawBody(t *testing.T) {
 				t.Errorf("raw = %v, want %v", raw, tc.wantRaw)
 			}
 		})
+	}
+}
+
+// TestReadDeadline: a Read waiting on a silent stream returns
+// os.ErrDeadlineExceeded at the deadline and the stream stays usable; a
+// complete body is read past a deadline without error.
+func TestReadDeadline(t *testing.T) {
+	if err := helpers(); err != nil {
+		t.Fatal(err)
+	}
+	page := bytes.Repeat([]byte("0123456789abcdef"), 100<<10/16)
+	u8 := js.Global().Get("Uint8Array").New(len(page))
+	js.CopyBytesToJS(u8, page)
+	r := newStreamReader(js.Global().Get("Response").New(u8).Get("body"), nil)
+	r.SetReadDeadline(time.Now().Add(10 * time.Second))
+	got, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(got, page) {
+		t.Fatalf("complete body: read %d of %d bytes, err %v", len(got), len(page), err)
+	}
+
+	// A stream that sends a few bytes and then stays open.
+	var ctrl js.Value
+	start := js.FuncOf(func(_ js.Value, a []js.Value) any { ctrl = a[0]; return nil })
+	defer start.Release()
+	src := js.Global().Get("Object").New()
+	src.Set("start", start)
+	rs := js.Global().Get("ReadableStream").New(src)
+	chunk := func(s string) js.Value {
+		c := js.Global().Get("Uint8Array").New(len(s))
+		js.CopyBytesToJS(c, []byte(s))
+		return c
+	}
+	ctrl.Call("enqueue", chunk("hello"))
+	sr := newStreamReader(rs, nil)
+	buf := make([]byte, 32<<10)
+	n, err := sr.Read(buf)
+	if err != nil || string(buf[:n]) != "hello" {
+		t.Fatalf("first read: %q, %v", buf[:n], err)
+	}
+	t0 := time.Now()
+	sr.SetReadDeadline(t0.Add(30 * time.Millisecond))
+	n, err = sr.Read(buf)
+	if !errors.Is(err, os.ErrDeadlineExceeded) || n != 0 {
+		t.Fatalf("silent stream: %d bytes, err %v; want os.ErrDeadlineExceeded", n, err)
+	}
+	if d := time.Since(t0); d < 25*time.Millisecond {
+		t.Errorf("deadline error after %v, before the deadline", d)
+	}
+	sr.SetReadDeadline(time.Time{})
+	ctrl.Call("enqueue", chunk(" world"))
+	ctrl.Call("close")
+	rest, err := io.ReadAll(sr)
+	if err != nil || string(rest) != " world" {
+		t.Fatalf("after the deadline: %q, %v", rest, err)
 	}
 }

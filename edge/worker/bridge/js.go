@@ -6,8 +6,10 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"sync"
 	"syscall/js"
+	"time"
 )
 
 // JS helpers compiled once per isolate. Moving whole header lists as one
@@ -130,6 +132,8 @@ type streamReader struct {
 	// few ms after the first byte: a slow origin still streams) instead
 	// of once per read buffer.
 	batch int
+	// deadline, when set, bounds a Read's wait (SetReadDeadline).
+	deadline time.Time
 }
 
 func newStreamReader(stream js.Value, done <-chan struct{}) *streamReader {
@@ -172,13 +176,19 @@ func (r *streamReader) Read(p []byte) (int, error) {
 		r.r = makeReader.Invoke(r.stream)
 		r.stream = js.Undefined()
 	}
-	for {
+	for timed := false; ; {
 		u8 := r.r.Call("take", len(p))
 		if u8.Type() == js.TypeObject {
 			return js.CopyBytesToGo(p, u8), nil
 		}
 		switch st := r.r.Call("state").String(); st {
 		case "":
+			if timed {
+				// Woken with nothing queued and the stream open: the
+				// deadline (workerd's clock only moves with I/O, so
+				// time.Until would not tell).
+				return 0, os.ErrDeadlineExceeded
+			}
 		case "done":
 			r.err = ioEOF
 			return 0, ioEOF
@@ -186,12 +196,32 @@ func (r *streamReader) Read(p []byte) (int, error) {
 			r.err = errors.New("bridge: body: " + st)
 			return 0, r.err
 		}
-		if _, err := await(r.r.Call("wait", max(len(p), r.batch)), r.done); err != nil {
+		want := max(len(p), r.batch)
+		var wait js.Value
+		if r.deadline.IsZero() {
+			wait = r.r.Call("wait", want)
+		} else {
+			d := time.Until(r.deadline)
+			if d <= 0 {
+				return 0, os.ErrDeadlineExceeded
+			}
+			wait = r.r.Call("wait", want, float64(d.Microseconds())/1000)
+			timed = true
+		}
+		if _, err := await(wait, r.done); err != nil {
 			r.err = err
 			r.r.Call("cancel")
 			return 0, err
 		}
 	}
+}
+
+// SetReadDeadline makes a Read that waits for the stream past t return
+// os.ErrDeadlineExceeded (the stream stays usable); the zero t removes the
+// deadline. The wait is a JS timer: no Go timer or goroutine.
+func (r *streamReader) SetReadDeadline(t time.Time) error {
+	r.deadline = t
+	return nil
 }
 
 func (r *streamReader) Close() error {

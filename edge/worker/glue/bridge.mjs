@@ -81,7 +81,8 @@ export function makeStream(onpull, oncancel) {
 // ~4 KiB chunk per promise (about 1 ms of CPU less per 100 KB page in
 // workerd).
 //   take(max)   a Uint8Array of up to max queued bytes, or null if none
-//   wait(want)  a Promise settled as described above
+//   wait(want, ms)  a Promise settled as described above, or after ms
+//               (when given) even if nothing arrived
 //   state()     "" while open, "done" at the end, else the error message
 //   cancel()    stops reading and drops the queue
 export function makeReader(stream, limit, delay) {
@@ -103,10 +104,15 @@ export function makeReader(stream, limit, delay) {
   let waiter = null;
   let want = 0;
   let timer = null;
+  let deadline = null;
   const wake = () => {
     if (timer !== null) {
       clearTimeout(timer);
       timer = null;
+    }
+    if (deadline !== null) {
+      clearTimeout(deadline);
+      deadline = null;
     }
     if (waiter !== null) {
       const w = waiter;
@@ -171,12 +177,13 @@ export function makeReader(stream, limit, delay) {
       if (!done && !pumping && size < max) pump();
       return out;
     },
-    wait(n) {
+    wait(n, ms) {
       if (size >= (n || 1) || done) return Promise.resolve();
       want = Math.min(n || 1, max);
       const p = new Promise((resolve) => {
         waiter = resolve;
       });
+      if (ms !== undefined && ms >= 0) deadline = setTimeout(wake, ms);
       if (size > 0) queued();
       return p;
     },
