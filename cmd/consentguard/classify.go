@@ -119,15 +119,7 @@ func runClassify(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(stdin)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
+	return eachLine(stdin, func(n int, line string) error {
 		f := strings.Split(line, "\t")
 		u, p, t := f[0], "", "other"
 		if len(f) > 1 {
@@ -140,14 +132,8 @@ func runClassify(args []string, stdout, stderr io.Writer) error {
 		if out.Error != "" {
 			fmt.Fprintf(stderr, "stdin:%d: %s\n", n, out.Error)
 		}
-		if err := enc.Encode(out); err != nil {
-			return err
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("stdin:%d: %w", n+1, err)
-	}
-	return nil
+		return enc.Encode(out)
+	})
 }
 
 type cookieOut struct {
@@ -191,17 +177,30 @@ func runCookies(args []string, stdout, stderr io.Writer) error {
 		}
 		return nil
 	}
-	sc := bufio.NewScanner(stdin)
+	return eachLine(stdin, func(_ int, line string) error {
+		name, domain, _ := strings.Cut(line, "\t")
+		return one(strings.TrimSpace(name), strings.TrimSpace(domain))
+	})
+}
+
+// eachLine calls fn with each non-blank line of r (CR LF tolerated, lines up
+// to 16 MiB) and its 1-based number; a read error names the line.
+func eachLine(r io.Reader, fn func(n int, line string) error) error {
+	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	n := 0
 	for sc.Scan() {
+		n++
 		line := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(line) == "" {
 			continue
 		}
-		name, domain, _ := strings.Cut(line, "\t")
-		if err := one(strings.TrimSpace(name), strings.TrimSpace(domain)); err != nil {
+		if err := fn(n, line); err != nil {
 			return err
 		}
 	}
-	return sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("stdin:%d: %w", n+1, err)
+	}
+	return nil
 }

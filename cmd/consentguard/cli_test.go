@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consentguard/consentguard/internal/fixture"
 )
 
 func run(t *testing.T, in string, args ...string) (int, string, string) {
@@ -154,13 +156,7 @@ func TestListsFetchOffline(t *testing.T) {
 }
 
 func TestListsFetchMirror(t *testing.T) {
-	shared := sharedDir()
-	if _, err := os.Stat(shared); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("../shared is missing")
-		}
-		t.Skip("../shared not present")
-	}
+	shared := fixture.Shared(t)
 	files := map[string]string{
 		"/easylist.txt":             filepath.Join(shared, "data/lists/easylist.txt"),
 		"/easyprivacy.txt":          filepath.Join(shared, "data/lists/easyprivacy.txt"),
