@@ -14,7 +14,7 @@ export CONSENTGUARD_NODE_MODULES := $(NPM_DIR)/node_modules
 # Packages that must build and pass under GOOS=js GOARCH=wasm (the core).
 WASM_PKGS := ./wasm/... ./edge/...
 
-.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm fuzz wasm size lists edge clean deps deps-node deps-chromium build
+.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm bench-workerd fuzz wasm size lists edge clean deps deps-node deps-chromium build
 
 all: build
 
@@ -79,6 +79,11 @@ bench-wasm:
 	  node $(GOROOT)/lib/wasm/wasm_exec_node.js $(BIN)/rewritebench.wasm -hosts $(SHARED)/data/lists/tracker-hosts.txt \
 	    $(SHARED)/data/html/$${p%%:*}.html $${p##*:} 16; done
 	$(BIN)/consentguard bench anchors --what rewrite
+
+## bench-workerd: the Worker in real workerd: CPU added per 100 KB page over a pass-through Worker (after 2000 warm-up requests), cold start.
+bench-workerd: deps-node
+	$(GO) test -tags e2e -run '^$$' -bench 'WorkerdAdded' -benchtime 1000x ./e2e/
+	$(GO) test -tags e2e -run '^$$' -bench 'WorkerdColdWarm' -benchtime 3x ./e2e/
 
 ## fuzz: every fuzz target for FUZZTIME each.
 FUZZTIME ?= 15s

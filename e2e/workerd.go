@@ -114,6 +114,20 @@ func capnpString(s string) string { return strconv.Quote(s) }
 // workerdConfig returns the capnp config: the Worker's modules (embedded
 // from the config's folder, where startWorkerd copies them), its variables as text bindings, and outbound fetches through
 // the "lan" network service (workerd refuses loopback by default).
+// v8Flags returns a v8Flags config line for CG_WORKERD_V8FLAGS (space
+// separated), for experiments by hand; Cloudflare does not take V8 flags.
+func v8Flags() string {
+	f := strings.Fields(os.Getenv("CG_WORKERD_V8FLAGS"))
+	if len(f) == 0 {
+		return ""
+	}
+	q := make([]string, len(f))
+	for i, x := range f {
+		q[i] = capnpString(x)
+	}
+	return "\n  v8Flags = [" + strings.Join(q, ", ") + "],"
+}
+
 func workerdConfig(port int, vars map[string]string, jsOnly bool) string {
 	modules := `    (name = "worker.mjs", esModule = embed "worker.mjs"),
     (name = "bridge.mjs", esModule = embed "bridge.mjs"),
@@ -131,7 +145,7 @@ const config :Workerd.Config = (
   services = [
     (name = "main", worker = .consentguard),
     (name = "lan", network = (allow = ["public", "private", "local"])),
-  ],
+  ],` + v8Flags() + `
   sockets = [(name = "http", address = ` + capnpString(fmt.Sprintf("127.0.0.1:%d", port)) + `, http = (), service = "main")],
 );
 
@@ -186,7 +200,12 @@ func startWorkerd(t testing.TB, buildDir string, vars map[string]string) *Worker
 		}
 	}
 	w := &Workerd{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Addr: fmt.Sprintf("127.0.0.1:%d", port), stderr: &syncBuffer{}}
-	w.cmd = exec.Command(bin, "serve", cfg, "--verbose")
+	args := []string{"serve", cfg, "--verbose"}
+	if a := os.Getenv("CG_WORKERD_INSPECTOR"); a != "" {
+		// For profiling by hand: DevTools protocol at ws://ADDR/main.
+		args = append(args, "--inspector-addr="+a)
+	}
+	w.cmd = exec.Command(bin, args...)
 	w.cmd.Dir = dir
 	w.cmd.Stdout = w.stderr
 	w.cmd.Stderr = w.stderr
@@ -240,9 +259,10 @@ func (w *Workerd) CPU(t testing.TB) time.Duration {
 	return time.Duration(utime+stime) * 10 * time.Millisecond
 }
 
-// ThreadCPU returns the CPU time of each workerd thread (by thread id).
-// The busiest thread runs the isolate; the others are I/O and V8's
-// background compilation and GC, which Workers do not bill.
+// ThreadCPU returns the CPU time of each workerd thread (by thread id),
+// in nanoseconds from /proc/PID/task/TID/schedstat. The busiest thread runs
+// the isolate; the others are I/O and V8's background compilation and GC,
+// which Workers do not bill.
 func (w *Workerd) ThreadCPU(t testing.TB) map[string]time.Duration {
 	t.Helper()
 	dir := fmt.Sprintf("/proc/%d/task", w.cmd.Process.Pid)
@@ -252,17 +272,39 @@ func (w *Workerd) ThreadCPU(t testing.TB) map[string]time.Duration {
 	}
 	out := make(map[string]time.Duration, len(ents))
 	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "stat"))
-		if err != nil {
-			continue // the thread ended
+		if d, ok := threadCPU(filepath.Join(dir, e.Name())); ok {
+			out[e.Name()] = d
 		}
-		s := string(b)
-		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		utime, _ := strconv.ParseInt(f[11], 10, 64)
-		stime, _ := strconv.ParseInt(f[12], 10, 64)
-		out[e.Name()] = time.Duration(utime+stime) * 10 * time.Millisecond
 	}
 	return out
+}
+
+// threadCPU reads the time a thread ran, in nanoseconds (the first field
+// of schedstat); ok is false when the thread ended.
+func threadCPU(taskDir string) (time.Duration, bool) {
+	b, err := os.ReadFile(filepath.Join(taskDir, "schedstat"))
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0, false
+	}
+	n, err := strconv.ParseInt(f[0], 10, 64)
+	return time.Duration(n), err == nil
+}
+
+// IsolateThread returns the /proc task folder of the thread that gained the
+// most CPU between two ThreadCPU snapshots: the one running the isolate.
+func (w *Workerd) IsolateThread(before, after map[string]time.Duration) string {
+	var tid string
+	var m time.Duration
+	for id, a := range after {
+		if d := a - before[id]; d > m {
+			m, tid = d, id
+		}
+	}
+	return fmt.Sprintf("/proc/%d/task/%s", w.cmd.Process.Pid, tid)
 }
 
 // busiest returns the largest per-thread CPU increase between two
