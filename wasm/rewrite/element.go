@@ -18,7 +18,9 @@ type Element struct {
 	parsed      bool
 }
 
-type attrSpan struct{ ns, ne, vs, ve int32 }
+// attrSpan locates an attribute in the raw tag: name [ns,ne), value
+// [vs,ve) (without quotes), and end, just past the value's closing quote.
+type attrSpan struct{ ns, ne, vs, ve, end int32 }
 
 func (e *Element) reset(raw, name []byte, selfClosing, void bool) {
 	e.raw, e.name, e.selfClosing, e.void, e.parsed = raw, name, selfClosing, void, false
@@ -39,7 +41,7 @@ func (e *Element) SelfClosing() bool { return e.selfClosing }
 func (e *Element) Void() bool { return e.void }
 
 // SetReplacement sets the bytes that replace the element when the handler
-// returns Replace. b is copied.
+// returns Replace, or its start tag for ReplaceTag. b is copied.
 func (e *Element) SetReplacement(b []byte) { e.r.repl = append(e.r.repl[:0], b...) }
 
 func (e *Element) parse() {
@@ -90,6 +92,46 @@ func (e *Element) Attrs() iter.Seq2[[]byte, []byte] {
 			}
 		}
 	}
+}
+
+// WithoutAttr returns a copy of the start tag without every attribute
+// named name (ASCII case-insensitive), each with the white space after it;
+// every other byte is as it was (the space before a removed attribute stays,
+// so an unquoted value before it never runs into a following "/>"; an
+// attribute named "=..." right after a removed one goes with it). It
+// returns nil when there is no such attribute. Typical use:
+// e.SetReplacement(e.WithoutAttr("ping")) and ReplaceTag.
+func (e *Element) WithoutAttr(name string) []byte {
+	e.parse()
+	var out []byte
+	last := 0
+	for _, a := range e.r.attrs {
+		if int(a.ns) == last && last > 0 && e.raw[a.ns] == '=' {
+			// An attribute named "=..." right after a removed one would
+			// become the value of the attribute before: it goes too.
+			last = skipSpace(e.raw, int(a.end))
+			continue
+		}
+		if !equalFold(e.raw[a.ns:a.ne], name) {
+			continue
+		}
+		if out == nil {
+			out = make([]byte, 0, len(e.raw))
+		}
+		out = append(out, e.raw[last:a.ns]...)
+		last = skipSpace(e.raw, int(a.end))
+	}
+	if out == nil {
+		return nil
+	}
+	return append(out, e.raw[last:]...)
+}
+
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && isSpace(b[i]) {
+		i++
+	}
+	return i
 }
 
 func equalFold(b []byte, s string) bool {
@@ -158,6 +200,7 @@ func parseAttrs(dst []attrSpan, raw []byte) []attrSpan {
 				i = k
 			}
 		}
+		a.end = int32(min(i, n)) // an unclosed quote runs to the end
 		dst = append(dst, a)
 	}
 	return dst

@@ -2,14 +2,15 @@ package rewrite
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 )
 
 // fuzzHandler decides from the tag name and content only, so its decisions
-// cannot depend on chunking. It never uses Replace, so its output is a
-// subsequence of the input.
+// cannot depend on chunking. It never uses Replace, and ReplaceTag only with
+// WithoutAttr, so its output is a subsequence of the input.
 type fuzzHandler struct{}
 
 func (fuzzHandler) StartTag(e *Element) Action {
@@ -24,6 +25,11 @@ func (fuzzHandler) StartTag(e *Element) Action {
 		return RemoveTag
 	case n[0] <= 'n' || string(n) == "script" || string(n) == "style":
 		return Inspect
+	case n[0] <= 'r':
+		if t := e.WithoutAttr("src"); t != nil {
+			e.SetReplacement(t)
+			return ReplaceTag
+		}
 	}
 	return Keep
 }
@@ -63,7 +69,7 @@ func FuzzRewrite(f *testing.F) {
 		// (d) agreement with golang.org/x/net/html's tokenizer on every start
 		// tag, outside the documented differences (foreign content, noscript
 		// parsed as markup)
-		if !hasForeign(src) {
+		if !hasForeign(src) && !xnetEscapeQuirk(src) {
 			h := &rawRecorder{}
 			Rewrite(nil, src, h, Options{MaxTag: 1 << 20})
 			want := referenceStartTags(src)
@@ -118,7 +124,86 @@ func insertedOnce(got, base, ins []byte) bool {
 	return false
 }
 
+// xnetEscapeQuirk reports whether src may hit a deviation of x/net/html
+// from the WHATWG tokenizer: in the script data escaped less-than sign
+// state, a byte other than '/' or a letter returns x/net to the script data
+// state instead of the script data escaped state (token.go,
+// scriptDataEscapedLessThanSign), so "<script><!--<<script </script><a>"
+// ends the script there. We follow the standard.
+func xnetEscapeQuirk(src []byte) bool {
+	l := bytes.ToLower(src)
+	i := bytes.Index(l, []byte("<script"))
+	if i < 0 {
+		return false
+	}
+	j := bytes.Index(l[i:], []byte("<!--"))
+	if j < 0 {
+		return false
+	}
+	rest := l[i+j+4:]
+	for k := 0; k+1 < len(rest); k++ {
+		if rest[k] == '<' && rest[k+1] != '/' && !isAlpha(rest[k+1]) {
+			return true
+		}
+	}
+	return false
+}
+
 func hasForeign(src []byte) bool {
 	l := bytes.ToLower(src)
 	return bytes.Contains(l, []byte("<svg")) || bytes.Contains(l, []byte("<math")) || bytes.Contains(l, []byte("<noscript"))
+}
+
+// FuzzWithoutAttr checks that WithoutAttr removes every attribute of that
+// name and leaves the others, names and values, as they were and in order.
+func FuzzWithoutAttr(f *testing.F) {
+	f.Add([]byte(`<a href=x ping="https://t.example/p" PING='q' id=y/>`), "ping")
+	f.Add([]byte(`<img src=a srcset="b 1x, c 2x" sizes=10px>`), "srcset")
+	f.Add([]byte(`<a x= ping=y ping>`), "ping")
+	f.Fuzz(func(t *testing.T, tag []byte, name string) {
+		if len(tag) < 2 || tag[0] != '<' || tag[len(tag)-1] != '>' || len(tag) > 4096 {
+			return
+		}
+		if bytes.IndexByte(tag[1:len(tag)-1], '>') >= 0 && !bytes.ContainsAny(tag, `"'`) {
+			return // not one start tag
+		}
+		r := &Rewriter{}
+		e := &Element{r: r, raw: tag}
+		type kv struct{ k, v string }
+		var before []kv
+		for k, v := range e.Attrs() {
+			before = append(before, kv{string(k), string(v)})
+		}
+		spans := append([]attrSpan(nil), r.attrs...)
+		out := e.WithoutAttr(name)
+		var want []kv
+		found := false
+		last := -1 // end of the last removed attribute and its spaces
+		for i, a := range before {
+			sp := spans[i]
+			if equalFold([]byte(a.k), name) || int(sp.ns) == last && a.k[0] == '=' {
+				found = found || equalFold([]byte(a.k), name)
+				last = skipSpace(tag, int(sp.end))
+				continue
+			}
+			want = append(want, a)
+		}
+		if !found {
+			if out != nil {
+				t.Fatalf("no attribute %q in %q, got %q", name, tag, out)
+			}
+			return
+		}
+		if !isSubsequence(out, tag) {
+			t.Fatalf("%q is not a subsequence of %q", out, tag)
+		}
+		e2 := &Element{r: &Rewriter{}, raw: out}
+		var got []kv
+		for k, v := range e2.Attrs() {
+			got = append(got, kv{string(k), string(v)})
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("WithoutAttr(%q) of %q = %q\nattributes %v\nwant       %v", name, tag, out, got, want)
+		}
+	})
 }

@@ -12,8 +12,10 @@ import (
 )
 
 // recHandler records the start tags it sees and acts on marker attributes:
-// rm → Remove, rmtag → RemoveTag, rp → Replace with "[R]", insp → Inspect
-// (Content: body containing "bad" → Remove, "rep" → Replace, "tag" → RemoveTag).
+// rm → Remove, rmtag → RemoveTag, rp → Replace with "[R]", rpt → ReplaceTag
+// without the rpt and ping attributes, insp → Inspect (Content: body
+// containing "bad" → Remove, "rep" → Replace, "tag" → RemoveTag, "swap" →
+// ReplaceTag with "[T]").
 type recHandler struct{ seen []string }
 
 func (h *recHandler) StartTag(e *Element) Action {
@@ -26,6 +28,13 @@ func (h *recHandler) StartTag(e *Element) Action {
 	case e.HasAttr("rp"):
 		e.SetReplacement([]byte("[R]"))
 		return Replace
+	case e.HasAttr("rpt"):
+		t := e.WithoutAttr("rpt")
+		if u := (&Element{r: e.r, raw: t}).WithoutAttr("ping"); u != nil {
+			t = u
+		}
+		e.SetReplacement(t)
+		return ReplaceTag
 	case e.HasAttr("insp"):
 		return Inspect
 	}
@@ -41,6 +50,9 @@ func (h *recHandler) Content(e *Element, body []byte) Action {
 		return Replace
 	case bytes.Contains(body, []byte("tag")):
 		return RemoveTag
+	case bytes.Contains(body, []byte("swap")):
+		e.SetReplacement([]byte("[T]"))
+		return ReplaceTag
 	}
 	return Keep
 }

@@ -24,6 +24,10 @@ const (
 	// bytes) and calls Handler.Content at its end tag. On void elements it
 	// means Keep.
 	Inspect
+	// ReplaceTag replaces only this start tag with the bytes given to
+	// Element.SetReplacement (Element.WithoutAttr makes them); content
+	// and end tag stay.
+	ReplaceTag
 )
 
 // String returns the action's name.
@@ -39,6 +43,8 @@ func (a Action) String() string {
 		return "Replace"
 	case Inspect:
 		return "Inspect"
+	case ReplaceTag:
+		return "ReplaceTag"
 	}
 	return "Action(?)"
 }
@@ -50,7 +56,8 @@ type Handler interface {
 	StartTag(e *Element) Action
 	// Content is called at the end tag of an element for which StartTag
 	// returned Inspect, with the raw bytes between its start and end tags.
-	// body is valid only during the call. Inspect is treated as Keep.
+	// body is valid only during the call. Inspect is treated as Keep;
+	// ReplaceTag replaces the start tag given back in e.
 	Content(e *Element, body []byte) Action
 }
 
@@ -1171,7 +1178,7 @@ func (r *Rewriter) startTagDone(end int) {
 	if injAfter && (a == Remove || a == Replace || a == Inspect) {
 		a = Keep // the <head> receiving the injection stays
 	}
-	if a > Inspect {
+	if a > ReplaceTag {
 		a = Keep
 	}
 	if a == Keep && !injBefore && !injAfter {
@@ -1203,6 +1210,12 @@ func (r *Rewriter) startTagDone(end int) {
 	case RemoveTag:
 		r.removed++
 		r.seg = end
+		if injAfter {
+			r.inject()
+		}
+	case ReplaceTag:
+		r.seg = end
+		r.write(r.repl)
 		if injAfter {
 			r.inject()
 		}
@@ -1280,6 +1293,9 @@ func (r *Rewriter) finish(end int) {
 		r.write(r.repl)
 	case RemoveTag:
 		r.removed++
+		r.write(r.content)
+	case ReplaceTag:
+		r.write(r.repl)
 		r.write(r.content)
 	default:
 		r.write(r.startBuf)

@@ -42,6 +42,7 @@ var tokenizerCases = []struct {
 	// script
 	{"script-raw", `<script><p rm></script><p rm>x</p>`, `<script><p rm></script>`, "script p", Options{}},
 	{"script-double-escape", `<script><!--<script></script><p rm>--></script><p rm>y</p>`, `<script><!--<script></script><p rm>--></script>`, "script p", Options{}},
+	{"script-escaped-lt-lt", `<script><!--<<script </script><p rm>x</p></script><p rm>y</p>`, `<script><!--<<script </script><p rm>x</p></script>`, "script p", Options{}}, // x/net/html differs (xnetEscapeQuirk)
 	{"script-escaped-end", `<script><!-- </script><p rm>x</p>`, `<script><!-- </script>`, "script p", Options{}},
 	{"script-escape-abrupt", `<script><!--></script><p rm>x</p>`, `<script><!--></script>`, "script p", Options{}},
 	{"script-escape-reenter", `<script><!-- --> <script></script><p rm>x</p>`, `<script><!-- --> <script></script>`, "script p", Options{}},
@@ -99,6 +100,14 @@ var tokenizerCases = []struct {
 	{"replace-script", `<script rp>x</script>y`, `[R]y`, "script", Options{}},
 	{"replace-void", `<img rp>y`, `[R]y`, "img", Options{}},
 	{"replace-unclosed", `<p rp>x`, `<p rp>x`, "p", Options{}},
+	{"replacetag", `<a href=x rpt ping="https://t.example/p">x</a>y`, `<a href=x >x</a>y`, "a", Options{}},
+	{"replacetag-first-attr", `<a rpt PING=https://t.example/p href="x">x</a>`, `<a href="x">x</a>`, "a", Options{}},
+	{"replacetag-before-slash", `<a href=x rpt ping="y"/>z`, `<a href=x />z`, "a", Options{}},
+	{"replacetag-no-space", `<a href="x"rpt ping='y'>z`, `<a href="x">z`, "a", Options{}},
+	{"replacetag-void", `<img src=x rpt>y`, `<img src=x >y`, "img", Options{}},
+	{"replacetag-script", `<script rpt src=a>x</script>y`, `<script src=a>x</script>y`, "script", Options{}},
+	{"replacetag-content", `<p insp>swap</p>y`, `[T]swap</p>y`, "p", Options{}},
+	{"inject-head-replacetag", `<head rpt><meta>`, `<head >[I]<meta>`, "head meta", Options{Inject: []byte("[I]")}},
 	{"inspect-remove", `<script insp>bad()</script>ok`, `ok`, "script", Options{}},
 	{"inspect-keep", `<script insp>good()</script>`, `<script insp>good()</script>`, "script", Options{}},
 	{"inspect-replace", `<script insp>rep</script>`, `[R]`, "script", Options{}},
