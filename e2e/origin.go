@@ -32,8 +32,9 @@ const (
 )
 
 // trackerPage is a shop page with the tags real sites carry: gtag/GA4,
-// GTM, the Meta pixel (script, inline snippet and noscript pixel), Hotjar,
-// resource hints, and an inline script that adds a tracker script later.
+// GTM, the Meta pixel (script, inline snippet and noscript pixel, and a
+// srcset candidate), a LinkedIn pixel as a <picture> source, a link with a
+// GA ping, resource hints, and a site script that adds Hotjar later.
 const trackerPage = `<!doctype html>
 <html lang="en">
 <head>
@@ -64,6 +65,9 @@ fbq('track', 'PageView');
 <p id="text">` + pageText + `</p>
 <noscript><img height="1" width="1" style="display:none" src="https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1"></noscript>
 <img src="https://www.facebook.com/tr?id=1234567890&ev=PageView" width="1" height="1" alt="">
+<img id="hero" src="/static/hero.gif" srcset="https://www.facebook.com/tr?id=1234567890&ev=ViewContent&src=srcset 1x" alt="">
+<picture><source srcset="https://px.ads.linkedin.com/collect/?pid=1234567&fmt=gif&src=picture"><img id="roastery" src="/static/roastery.gif" alt=""></picture>
+<p><a id="roast" href="/static/next.html" ping="https://www.google-analytics.com/collect?v=1&t=event&ea=ping">How we roast</a></p>
 <pre id="pre">  keep   this
 	exactly </pre>
 </body>
@@ -134,6 +138,12 @@ func (o *Origin) serve(w http.ResponseWriter, r *http.Request) {
 	case "/static/app.js":
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte(appJS))
+	case "/static/hero.gif", "/static/roastery.gif":
+		w.Header().Set("Content-Type", "image/gif")
+		w.Write([]byte(gif1x1))
+	case "/static/next.html":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><title>next</title><p id=next>How we roast</p>"))
 	case "/data.bin":
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write(bytes.Repeat([]byte{0, 1, 2, 3, 0xff}, 40000))

@@ -215,9 +215,14 @@ func TestGolden(t *testing.T) {
 // golden cannot pass unnoticed.
 func TestRemovals(t *testing.T) {
 	r := newRig(t, demo.Origin(), nil)
-	_, none := r.get("/")
-	_, all := r.get("/", signed(consent.All))
-	_, analytics := r.get("/", signed(consent.SetOf(consent.Analytics, consent.TagManager)))
+	get := func(h ...string) []byte { // the home page and the shop
+		_, a := r.get("/", h...)
+		_, b := r.get("/shop", h...)
+		return append(a, b...)
+	}
+	none := get()
+	all := get(signed(consent.All))
+	analytics := get(signed(consent.SetOf(consent.Analytics, consent.TagManager)))
 	for _, tc := range []struct {
 		what                  string
 		inNone, inAll, inAnal bool
@@ -237,6 +242,14 @@ func TestRemovals(t *testing.T) {
 		{`<textarea name="msg"><img src="https://www.facebook.com/tr?id=in-textarea"></textarea>`, true, true, true},
 		{`application/ld+json`, true, true, true},
 		{`id="cg-banner"`, true, false, false},
+		{`srcset="/static/kenya.jpg 1x, https://www.facebook.com/tr`, false, true, false}, // the attribute goes...
+		{`<img src="/static/kenya.jpg"`, true, true, true},                                // ...the image stays
+		{`ping="https://www.google-analytics.com/collect`, false, true, true},
+		{`Read how we roast</a>`, true, true, true},
+		{`https://px.ads.linkedin.com/collect/?pid=1234567&amp;fmt=gif&amp;conversionId=42`, false, true, false}, // <picture><source>
+		{`<img src="/static/roastery.jpg"`, true, true, true},
+		{`poster="https://i.ytimg.com/`, false, true, false},
+		{`<source src="/static/roasting.mp4"`, true, true, true},
 	} {
 		for _, c := range []struct {
 			name string

@@ -116,3 +116,24 @@ func FuzzHandler(f *testing.F) {
 		}
 	})
 }
+
+// FuzzSrcsetURLs: every URL is a non-empty piece of the value, without
+// white space, not ending in a comma, in order and not overlapping.
+func FuzzSrcsetURLs(f *testing.F) {
+	for _, s := range []string{"a.jpg 1x, b.jpg 2x", "a,b", "x (a, b) 1x, y", "data:a,b 1x,c"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		pos := 0
+		for _, u := range srcsetURLs(v) {
+			if len(u) == 0 || u[len(u)-1] == ',' || bytes.ContainsAny(u, " \t\n\f\r") {
+				t.Fatalf("srcsetURLs(%q): bad URL %q", v, u)
+			}
+			i := bytes.Index(v[pos:], u)
+			if i < 0 {
+				t.Fatalf("srcsetURLs(%q): %q is not in order in the value", v, u)
+			}
+			pos += i + len(u)
+		}
+	})
+}

@@ -583,7 +583,12 @@ func (p *Proxy) firstParty(rawurl string) bool {
 func (pg *page) StartTag(e *rewrite.Element) rewrite.Action {
 	if pg.p.testPanic == "" {
 		switch string(e.Name()) {
-		case "script", "img", "iframe", "frame", "embed", "object", "link", "base":
+		case "script", "img", "iframe", "frame", "embed", "object", "link", "base", "source", "video", "audio":
+		case "a", "area":
+			// Links are many; only those with a ping go further.
+			if !hasPing(e.Raw()) {
+				return rewrite.Keep
+			}
 		default:
 			return rewrite.Keep
 		}
@@ -609,7 +614,29 @@ func (pg *page) startTag(e *rewrite.Element) (a rewrite.Action) {
 	case "script":
 		return pg.script(e)
 	case "img":
-		return pg.resource(e, "src", filter.TypeImage, "img")
+		if src, d := pg.attrDecided(e, "src", filter.TypeImage); d.block {
+			return pg.remove("img", src, d.cat, d.vendor)
+		}
+		return pg.dropListAttr(e, "srcset", filter.TypeImage, "img srcset")
+	case "source":
+		// In <picture>: srcset; in <video>/<audio>: src.
+		if src, d := pg.attrDecided(e, "src", filter.TypeMedia); d.block {
+			return pg.remove("source", src, d.cat, d.vendor)
+		}
+		if d, src := pg.listBlocked(e, "srcset", filter.TypeImage); d.block {
+			return pg.remove("source", src, d.cat, d.vendor)
+		}
+	case "video", "audio":
+		if src, d := pg.attrDecided(e, "src", filter.TypeMedia); d.block {
+			return pg.remove(string(name), src, d.cat, d.vendor)
+		}
+		if string(name) == "video" {
+			if src, d := pg.attrDecided(e, "poster", filter.TypeImage); d.block {
+				return pg.dropAttr(e, "poster", "video poster", src, d)
+			}
+		}
+	case "a", "area":
+		return pg.dropListAttr(e, "ping", filter.TypePing, string(name)+" ping")
 	case "iframe", "frame":
 		return pg.resource(e, "src", filter.TypeSubdocument, "iframe")
 	case "embed":
@@ -643,6 +670,123 @@ func (pg *page) resource(e *rewrite.Element, attr string, t filter.Type, kind st
 		return pg.remove(kind, src, d.cat, d.vendor)
 	}
 	return rewrite.Keep
+}
+
+// hasPing reports whether a raw start tag may have a ping attribute (any
+// case): a cheap test before the attributes are parsed.
+func hasPing(raw []byte) bool {
+	for i := 0; i+4 <= len(raw); i++ {
+		if raw[i]|0x20 == 'p' && raw[i+1]|0x20 == 'i' && raw[i+2]|0x20 == 'n' && raw[i+3]|0x20 == 'g' {
+			return true
+		}
+	}
+	return false
+}
+
+// attrDecided decides the URL in attribute attr; an absent or empty
+// attribute is not blocked.
+func (pg *page) attrDecided(e *rewrite.Element, attr string, t filter.Type) (string, decided) {
+	raw, ok := e.Attr(attr)
+	if !ok || len(raw) == 0 {
+		return "", decided{}
+	}
+	return pg.decideAttr(raw, t)
+}
+
+// listBlocked decides every URL of a list attribute (ping: URLs separated
+// by white space; srcset: image candidates) and returns the first blocked
+// one's answer and URL.
+func (pg *page) listBlocked(e *rewrite.Element, attr string, t filter.Type) (decided, string) {
+	raw, ok := e.Attr(attr)
+	if !ok || len(raw) == 0 {
+		return decided{}, ""
+	}
+	var urls [][]byte
+	if attr == "srcset" {
+		urls = srcsetURLs(raw)
+	} else {
+		urls = bytes.Fields(raw)
+	}
+	for _, u := range urls {
+		if src, d := pg.decideAttr(u, t); d.block {
+			return d, src
+		}
+	}
+	return decided{}, ""
+}
+
+// dropListAttr removes attribute attr from the start tag when any of its
+// URLs is to a non-consented tracker (a ping beacon, a srcset candidate);
+// the element stays.
+func (pg *page) dropListAttr(e *rewrite.Element, attr string, t filter.Type, kind string) rewrite.Action {
+	if d, src := pg.listBlocked(e, attr, t); d.block {
+		return pg.dropAttr(e, attr, kind, src, d)
+	}
+	return rewrite.Keep
+}
+
+// dropAttr records the removal of an attribute and returns ReplaceTag with
+// the start tag without it (Keep in report-only mode).
+func (pg *page) dropAttr(e *rewrite.Element, attr, kind, src string, d decided) rewrite.Action {
+	if pg.remove(kind, src, d.cat, d.vendor) == rewrite.Keep {
+		return rewrite.Keep
+	}
+	t := e.WithoutAttr(attr)
+	if t == nil {
+		return rewrite.Keep
+	}
+	e.SetReplacement(t)
+	return rewrite.ReplaceTag
+}
+
+// srcsetURLs splits a srcset value into its candidates' URLs (HTML's
+// "parse a srcset attribute": a URL runs to white space, trailing commas
+// are not part of it, descriptors run to the next comma outside
+// parentheses).
+func srcsetURLs(v []byte) [][]byte {
+	var out [][]byte
+	i := 0
+	for i < len(v) {
+		for i < len(v) && (isHTMLSpace(v[i]) || v[i] == ',') {
+			i++
+		}
+		if i == len(v) {
+			break
+		}
+		start := i
+		for i < len(v) && !isHTMLSpace(v[i]) {
+			i++
+		}
+		u := v[start:i]
+		trailing := false
+		for len(u) > 0 && u[len(u)-1] == ',' {
+			u = u[:len(u)-1]
+			trailing = true
+		}
+		if len(u) > 0 {
+			out = append(out, u)
+		}
+		if trailing {
+			continue
+		}
+		depth := 0
+		for i < len(v) && (v[i] != ',' || depth > 0) {
+			switch v[i] {
+			case '(':
+				depth++
+			case ')':
+				if depth > 0 {
+					depth--
+				}
+			}
+			i++
+		}
+	}
+	return out
+}
+
+func isHTMLSpace(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r'
 }
 
 func (pg *page) link(e *rewrite.Element) rewrite.Action {

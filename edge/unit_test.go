@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/consentguard/consentguard/wasm/consent"
@@ -126,6 +127,41 @@ func TestInjectionNode(t *testing.T) {
 		cm := got.DataLayer[0]
 		if cm[0] != "consent" || cm[1] != "default" || cm[2].(map[string]any)["analytics_storage"] != tc.analytics {
 			t.Errorf("consent mode %v", cm)
+		}
+	}
+}
+
+func TestSrcsetURLs(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"a.jpg", "a.jpg"},
+		{"a.jpg 1x, b.jpg 2x", "a.jpg|b.jpg"},
+		{" a.jpg 100w ,b.jpg 200w", "a.jpg|b.jpg"},
+		{"a.jpg,b.jpg", "a.jpg,b.jpg"}, // a URL runs to white space
+		{"a.jpg, b.jpg", "a.jpg|b.jpg"},
+		{"a.jpg,, b.jpg", "a.jpg|b.jpg"},
+		{"https://t.example/p?a=1,2 2x", "https://t.example/p?a=1,2"},
+		{"data:image/gif;base64,R0lGOD 1x, c.jpg 2x", "data:image/gif;base64,R0lGOD|c.jpg"},
+		{"a.jpg (max-width: 1px, x) 1x, b.jpg", "a.jpg|b.jpg"},
+		{"\t\n, ,", ""},
+		{"", ""},
+	} {
+		var got []string
+		for _, u := range srcsetURLs([]byte(tc.in)) {
+			got = append(got, string(u))
+		}
+		if g := strings.Join(got, "|"); g != tc.want {
+			t.Errorf("srcsetURLs(%q) = %q, want %q", tc.in, g, tc.want)
+		}
+	}
+}
+
+func TestHasPing(t *testing.T) {
+	for in, want := range map[string]bool{
+		`<a href=x ping="y">`: true, `<A PING=y>`: true, `<a href="/shopping">`: true, // a cheap test: false positives are decided later
+		`<a href=x>`: false, `<area shape=rect>`: false, `<a pin>`: false,
+	} {
+		if got := hasPing([]byte(in)); got != want {
+			t.Errorf("hasPing(%q) = %v", in, got)
 		}
 	}
 }
