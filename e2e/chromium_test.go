@@ -253,3 +253,26 @@ func TestChromiumAnalyticsOnly(t *testing.T) {
 		t.Errorf("analytics consented: want one POST ping to GA, got:%s", hitList(pingHits(w)))
 	}
 }
+
+// TestChromiumWebSocket: the page's own WebSocket works through the proxy
+// (handshake passed on, connection spliced), and the origin gets only the
+// consented cookies on the handshake.
+func TestChromiumWebSocket(t *testing.T) {
+	w, _ := siteWorld(t)
+	b := newBrowser(t, w)
+	b.Navigate(t, w, "https://"+siteHost+"/")
+	Eval[bool](t, b, `(document.cookie = "_ga=GA1.1.42.42; path=/", document.cookie = "cart=3; path=/", true)`)
+	got := Eval[string](t, b, `new Promise(function (resolve) {
+		var ws = new WebSocket("wss://`+siteHost+`/live");
+		ws.onopen = function () { ws.send("hello from the page"); };
+		ws.onmessage = function (e) { resolve(e.data); ws.close(); };
+		ws.onerror = function () { resolve("error"); };
+		setTimeout(function () { resolve("timeout"); }, 5000);
+	})`)
+	if !strings.HasPrefix(got, "HELLO FROM THE PAGE cookie=") {
+		t.Fatalf("WebSocket echo = %q", got)
+	}
+	if ck := strings.TrimPrefix(got, "HELLO FROM THE PAGE cookie="); !strings.Contains(ck, "cart=3") || strings.Contains(ck, "_ga=") {
+		t.Errorf("origin got Cookie %q on the handshake, want cart=3 and no _ga", ck)
+	}
+}

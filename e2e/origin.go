@@ -5,7 +5,6 @@ package e2e
 import (
 	"bytes"
 	"compress/gzip"
-	"github.com/consentguard/consentguard/internal/fixture"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +12,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/consentguard/consentguard/internal/fixture"
+	"golang.org/x/net/websocket"
 )
 
 // Cookies the origin sets on the tracker page. Expires carries a comma,
@@ -144,6 +146,14 @@ func (o *Origin) serve(w http.ResponseWriter, r *http.Request) {
 	case "/static/next.html":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write([]byte("<!doctype html><title>next</title><p id=next>How we roast</p>"))
+	case "/live":
+		// A WebSocket echo (upper-cased): the page's live channel.
+		websocket.Handler(func(c *websocket.Conn) {
+			var msg string
+			for websocket.Message.Receive(c, &msg) == nil {
+				websocket.Message.Send(c, strings.ToUpper(msg)+" cookie="+c.Request().Header.Get("Cookie"))
+			}
+		}).ServeHTTP(w, r)
 	case "/data.bin":
 		w.Header().Set("Content-Type", "application/octet-stream")
 		w.Write(bytes.Repeat([]byte{0, 1, 2, 3, 0xff}, 40000))

@@ -184,6 +184,20 @@ func TestWorkerdEdge(t *testing.T) {
 		}
 	})
 
+	t.Run("websocket refused cleanly", func(t *testing.T) {
+		// The Worker cannot splice a connection: a clear 501, and the
+		// origin is not asked.
+		before := len(o.Requests())
+		res, body := get(t, w, "/live", map[string]string{"Connection": "Upgrade", "Upgrade": "websocket",
+			"Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13"})
+		if res.StatusCode != http.StatusNotImplemented || !has(body, "upgrade") {
+			t.Errorf("WebSocket handshake through the Worker: %d %q", res.StatusCode, body)
+		}
+		if n := len(o.Requests()) - before; n != 0 {
+			t.Errorf("the origin was asked %d times", n)
+		}
+	})
+
 	t.Run("non-html untouched", func(t *testing.T) {
 		res, body := get(t, w, "/data.bin", nil)
 		if res.StatusCode != 200 || len(body) != 200000 || body[4] != 0xff {

@@ -263,6 +263,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if up := upgradeType(r.Header); up != "" {
+		p.serveUpgrade(w, r, host, up)
+		return
+	}
 	p.proxy(w, r, host)
 }
 
