@@ -34,6 +34,10 @@ window.__done = false;
   document.cookie = "_gid=GA1.1.2; path=/";
   document.cookie = "_hjSessionUser_1=x; path=/";
   document.cookie = "site_pref=1; path=/";
+  var a1 = document.createElement('a'); a1.href = '/next'; a1.ping = 'https://www.google-analytics.com/collect?ea=prop'; document.body.appendChild(a1);
+  var a2 = document.createElement('a'); a2.setAttribute('ping', '/own https://www.google-analytics.com/collect?ea=attr'); document.body.appendChild(a2);
+  var d2 = document.createElement('div'); d2.innerHTML = '<a href="/x" ping="https://www.google-analytics.com/collect?ea=html">x</a><picture><source srcset="https://px.ads.linkedin.com/collect?pid=2&src=source 1x"><img src="https://` + allowedHost + `/pixel.gif"></picture>'; document.body.appendChild(d2);
+  var a3 = document.createElement('a'); a3.ping = 'https://` + allowedHost + `/ping'; document.body.appendChild(a3); window.__pingKept = a3.getAttribute('ping');
   var ok = document.createElement('script'); ok.src = 'https://` + allowedHost + `/lib.js'; document.head.appendChild(ok);
   new Image().src = 'https://` + allowedHost + `/pixel.gif';
   try { await fetch('https://` + allowedHost + `/api', {mode: 'no-cors'}); } catch (e) {}
@@ -86,6 +90,15 @@ func TestGuardChromium(t *testing.T) {
 	}
 	if got := Eval[string](t, b, "String(window.__fetchBlocked)"); got != "TypeError" {
 		t.Errorf("blocked fetch rejected with %q, want TypeError", got)
+	}
+	if n := Eval[int](t, b, "document.querySelectorAll('a[ping]').length"); n != 1 {
+		t.Errorf("%d links with a ping left, want only the allowed one: %s", n, Eval[string](t, b, "Array.from(document.querySelectorAll('a[ping]')).map(function(a){return a.getAttribute('ping')}).join(' | ')"))
+	}
+	if got := Eval[string](t, b, "String(window.__pingKept)"); got != "https://"+allowedHost+"/ping" {
+		t.Errorf("allowed ping = %q", got)
+	}
+	if Eval[bool](t, b, "!!document.querySelector('source[srcset]')") {
+		t.Errorf("a <picture> source to a tracker kept its srcset")
 	}
 	if Eval[bool](t, b, "window.__beacon") {
 		t.Errorf("blocked sendBeacon returned true")

@@ -239,8 +239,20 @@
 		if (v != null && blocked(v)) {
 			return true;
 		}
-		if (el.tagName.toUpperCase() === "IMG" && el.getAttribute("srcset") != null) {
+		var t = el.tagName.toUpperCase();
+		if ((t === "IMG" || t === "SOURCE") && el.getAttribute("srcset") != null) {
 			return srcsetBlocked(el.getAttribute("srcset"));
+		}
+		return false;
+	}
+
+	// pingBlocked: a hyperlink-auditing ping list (URLs separated by spaces).
+	function pingBlocked(v) {
+		var parts = String(v).split(/\s+/);
+		for (var i = 0; i < parts.length; i++) {
+			if (parts[i] && blocked(parts[i])) {
+				return true;
+			}
 		}
 		return false;
 	}
@@ -273,7 +285,8 @@
 	// Property setters (script.src = ..., img.src = ..., new Image().src).
 	[["HTMLScriptElement", "src"], ["HTMLImageElement", "src"], ["HTMLImageElement", "srcset"], ["HTMLIFrameElement", "src"],
 	 ["HTMLEmbedElement", "src"], ["HTMLSourceElement", "src"], ["HTMLSourceElement", "srcset"], ["HTMLMediaElement", "src"],
-	 ["HTMLLinkElement", "href"], ["HTMLObjectElement", "data"], ["HTMLInputElement", "src"]].forEach(function (pa) {
+	 ["HTMLLinkElement", "href"], ["HTMLObjectElement", "data"], ["HTMLInputElement", "src"],
+	 ["HTMLAnchorElement", "ping"], ["HTMLAreaElement", "ping"]].forEach(function (pa) {
 		var K = g[pa[0]];
 		if (!K || !K.prototype) {
 			return;
@@ -283,13 +296,13 @@
 			return;
 		}
 		var set = d.set;
-		var isSet = pa[1] === "srcset";
+		var test = pa[1] === "srcset" ? srcsetBlocked : pa[1] === "ping" ? pingBlocked : blocked;
 		Object.defineProperty(K.prototype, pa[1], {
 			configurable: true,
 			enumerable: d.enumerable,
 			get: d.get,
 			set: function (v) {
-				if (isSet ? srcsetBlocked(v) : blocked(v)) {
+				if (test(v)) {
 					note(this.tagName.toLowerCase(), String(v));
 					oSetAttr.call(this, "data-consentguard", "blocked");
 					if (this.tagName.toUpperCase() === "SCRIPT") {
@@ -306,7 +319,8 @@
 	EP.setAttribute = function (n, v) {
 		var l = String(n).toLowerCase();
 		var t = this.tagName && this.tagName.toUpperCase();
-		if ((urlAttr[t] === l && blocked(v)) || (l === "srcset" && (t === "IMG" || t === "SOURCE") && srcsetBlocked(v))) {
+		if ((urlAttr[t] === l && blocked(v)) || (l === "srcset" && (t === "IMG" || t === "SOURCE") && srcsetBlocked(v)) ||
+			(l === "ping" && (t === "A" || t === "AREA") && pingBlocked(v))) {
 			note(t.toLowerCase(), String(v));
 			oSetAttr.call(this, "data-consentguard", "blocked");
 			if (t === "SCRIPT") {
@@ -323,16 +337,31 @@
 		if (!n || n.nodeType !== 1 && n.nodeType !== 11) {
 			return;
 		}
-		if (n.nodeType === 1 && elemBlocked(n)) {
-			neuter(n, "insert");
+		if (n.nodeType === 1) {
+			fix(n);
 		}
 		if (n.querySelectorAll) {
-			var list = n.querySelectorAll("script[src],img[src],img[srcset],iframe[src],embed[src],link[href],object[data],source[src],frame[src]");
+			var list = n.querySelectorAll("script[src],img[src],img[srcset],iframe[src],embed[src],link[href],object[data],source[src],source[srcset],frame[src],a[ping],area[ping]");
 			for (var i = 0; i < list.length; i++) {
-				if (elemBlocked(list[i])) {
-					neuter(list[i], "insert");
-				}
+				fix(list[i]);
 			}
+		}
+	}
+
+	// fix neuters an element about to be inserted: a link only loses a
+	// blocked ping, anything else its URL.
+	function fix(el) {
+		var t = el.tagName && el.tagName.toUpperCase();
+		if (t === "A" || t === "AREA") {
+			var p = el.getAttribute && el.getAttribute("ping");
+			if (p != null && pingBlocked(p)) {
+				note("insert", t.toLowerCase() + " ping " + p);
+				oRemoveAttr.call(el, "ping");
+			}
+			return;
+		}
+		if (elemBlocked(el)) {
+			neuter(el, "insert");
 		}
 	}
 
