@@ -394,21 +394,7 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 		}
 	}
 	rep.Status = resp.StatusCode
-	rep.Cookies += len(removedCookies)
-	for _, m := range removedCookies {
-		rep.Items = append(rep.Items, "request cookie "+m.Name+" ("+m.Category.String()+")")
-	}
-	// One header line per cookie, never split or joined (Expires has commas).
-	for _, sc := range resp.Header["Set-Cookie"] {
-		keep, what := p.allowSetCookie(sc, host, st)
-		if !keep {
-			rep.Cookies++
-			rep.Items = append(rep.Items, "set-cookie "+what)
-		}
-		if keep || p.cfg.ReportOnly {
-			h.Add("Set-Cookie", sc)
-		}
-	}
+	p.decideCookies(h, resp.Header["Set-Cookie"], removedCookies, host, st, &rep)
 
 	html := p.rewritable(r, resp)
 	if html && !p.cfg.ReportOnly {
@@ -430,6 +416,27 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 	}
 	rep.HTML = true
 	p.serveHTML(w, r, resp, host, st, source, &rep)
+}
+
+// decideCookies records the request cookies removed on the way to the
+// origin and adds to h the origin's Set-Cookie lines the visitor consented
+// to (all of them in report-only mode), one header line per cookie, never
+// split or joined (Expires has commas).
+func (p *Proxy) decideCookies(h http.Header, setCookies []string, removed []cookie.Match, host string, st consent.State, rep *Report) {
+	rep.Cookies += len(removed)
+	for _, m := range removed {
+		rep.Items = append(rep.Items, "request cookie "+m.Name+" ("+m.Category.String()+")")
+	}
+	for _, sc := range setCookies {
+		keep, what := p.allowSetCookie(sc, host, st)
+		if !keep {
+			rep.Cookies++
+			rep.Items = append(rep.Items, "set-cookie "+what)
+		}
+		if keep || p.cfg.ReportOnly {
+			h.Add("Set-Cookie", sc)
+		}
+	}
 }
 
 // outbound builds the origin request: the origin's scheme and host, the

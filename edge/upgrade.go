@@ -62,26 +62,13 @@ func (p *Proxy) serveUpgrade(w http.ResponseWriter, r *http.Request, host, proto
 		return
 	}
 	rep.Status = resp.StatusCode
-	rep.Cookies += len(removedCookies)
-	for _, m := range removedCookies {
-		rep.Items = append(rep.Items, "request cookie "+m.Name+" ("+m.Category.String()+")")
-	}
 	h := w.Header()
 	for k, vs := range resp.Header {
 		if k != "Set-Cookie" {
 			h[k] = vs
 		}
 	}
-	for _, sc := range resp.Header["Set-Cookie"] {
-		keep, what := p.allowSetCookie(sc, host, st)
-		if !keep {
-			rep.Cookies++
-			rep.Items = append(rep.Items, "set-cookie "+what)
-		}
-		if keep || p.cfg.ReportOnly {
-			h.Add("Set-Cookie", sc)
-		}
-	}
+	p.decideCookies(h, resp.Header["Set-Cookie"], removedCookies, host, st, &rep)
 	backend, isRW := resp.Body.(io.ReadWriteCloser)
 	if resp.StatusCode != http.StatusSwitchingProtocols || !isRW || !strings.EqualFold(upgradeType(resp.Header), proto) {
 		// The origin declined (or answered something else): pass that on.
