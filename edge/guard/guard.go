@@ -5,9 +5,10 @@
 // requests to non-consented tracker hosts, and document.cookie (and
 // cookieStore.set) writes of non-consented cookie names.
 //
-// The JavaScript template (guard.js) is embedded and minified once with
-// tdewolff/minify; each call only splices a small JSON literal with the
-// per-request data into the cached minified text.
+// The JavaScript template (guard.js) is minified at build time with
+// tdewolff/minify (go generate: internal/gen writes guard.min.js, which is
+// embedded); each call only splices a small JSON literal with the
+// per-request data into it.
 package guard
 
 import (
@@ -18,10 +19,9 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
-
-	"github.com/tdewolff/minify/v2"
-	"github.com/tdewolff/minify/v2/js"
 )
+
+//go:generate go run ./internal/gen
 
 // Spec is the per-request data of the guard.
 type Spec struct {
@@ -34,50 +34,21 @@ type Spec struct {
 	BlockCookiePrefixes []string
 }
 
-//go:embed guard.js
-var source string
+//go:embed guard.min.js
+var minified string
 
 // placeholder is the global identifier in guard.js replaced by the data
-// literal. The minifier leaves unresolved globals unrenamed.
+// literal (jsmin.Placeholder).
 const placeholder = "__CG_DATA__"
 
 var (
-	once         sync.Once
-	head, tail   string
-	minifyErr    error
-	minifiedUsed bool
+	once       sync.Once
+	head, tail string
 )
 
 func prepare() {
-	m := minify.New()
-	m.Add("application/javascript", &js.Minifier{Version: 2020})
-	out, err := m.Bytes("application/javascript", []byte(source))
-	if err == nil {
-		m := string(out)
-		if i := strings.Index(m, placeholder); i >= 0 && strings.Count(m, placeholder) == 1 {
-			head, tail = ";"+m[:i], strings.TrimRight(m[i+len(placeholder):], "\n;")+";"
-			minifiedUsed = true
-			return
-		}
-		err = errPlaceholder
-	}
-	// Never fail the page over the minifier: fall back to the source.
-	minifyErr = err
-	i := strings.Index(source, placeholder)
-	head, tail = ";"+source[:i], strings.TrimRight(source[i+len(placeholder):], "\n;")+";"
-}
-
-type guardError string
-
-func (e guardError) Error() string { return string(e) }
-
-const errPlaceholder = guardError("guard: minified template lost the " + placeholder + " placeholder")
-
-// Minified reports whether the cached template is the minified one, and the
-// minifier's error when it is not.
-func Minified() (bool, error) {
-	once.Do(prepare)
-	return minifiedUsed, minifyErr
+	i := strings.Index(minified, placeholder)
+	head, tail = ";"+minified[:i], strings.TrimRight(minified[i+len(placeholder):], "\n;")+";"
 }
 
 // Script returns the minified guard for s. The result is plain JavaScript
