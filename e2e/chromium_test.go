@@ -4,6 +4,8 @@ package e2e
 
 import (
 	"net/http"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +22,35 @@ func siteWorld(t *testing.T) (*World, *Origin) {
 	w := newWorld(t, map[string]http.Handler{siteHost: p, "www." + siteHost: p})
 	return w, o
 }
+
+// workerWorld is siteWorld with the built Worker, in real workerd, in
+// front of the origin instead of the native handler: the world's TLS front
+// passes the site's requests on to workerd with their Host and
+// X-Forwarded-Proto (so the Worker sees the https URL the visitor used, as
+// behind Cloudflare).
+func workerWorld(t *testing.T) (*World, *Origin) {
+	t.Helper()
+	o := newOrigin(t)
+	wd := startWorkerd(t, buildWorker(t, "./edge/worker"), edgeVars(o.URL))
+	target, err := url.Parse(wd.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(target)
+		pr.Out.Host = pr.In.Host
+		pr.SetXForwarded()
+	}}
+	w := newWorld(t, map[string]http.Handler{siteHost: rp, "www." + siteHost: rp})
+	return w, o
+}
+
+// fronts are the two ways the site is served to the browser: the native
+// proxy handler and the Worker in workerd.
+var fronts = []struct {
+	name  string
+	world func(*testing.T) (*World, *Origin)
+}{{"native", siteWorld}, {"worker", workerWorld}}
 
 func cookieNames(t *testing.T, b *Browser) []string {
 	var names []string
@@ -113,7 +144,13 @@ func pingHits(w *World) []Hit {
 // reaches any tracker host, no tracker cookie is stored, the page is
 // intact, the banner is shown.
 func TestChromiumNoConsent(t *testing.T) {
-	w, _ := siteWorld(t)
+	for _, f := range fronts {
+		t.Run(f.name, func(t *testing.T) { testNoConsent(t, f.world) })
+	}
+}
+
+func testNoConsent(t *testing.T, world func(*testing.T) (*World, *Origin)) {
+	w, _ := world(t)
 	b := newBrowser(t, w)
 	b.Navigate(t, w, "https://"+siteHost+"/")
 
@@ -170,7 +207,13 @@ func TestChromiumNoConsent(t *testing.T) {
 // banner's form POST). GA loads and collects; ads and session replay do
 // not; the script injected later by JS (Hotjar) stays blocked by the guard.
 func TestChromiumAnalyticsOnly(t *testing.T) {
-	w, o := siteWorld(t)
+	for _, f := range fronts {
+		t.Run(f.name, func(t *testing.T) { testAnalyticsOnly(t, f.world) })
+	}
+}
+
+func testAnalyticsOnly(t *testing.T, world func(*testing.T) (*World, *Origin)) {
+	w, o := world(t)
 	b := newBrowser(t, w)
 	b.Navigate(t, w, "https://"+siteHost+"/")
 	// The visitor ticks Analytics in the banner and saves: a real form

@@ -146,7 +146,7 @@ const config :Workerd.Config = (
     (name = "main", worker = .consentguard),
     (name = "lan", network = (allow = ["public", "private", "local"])),
   ],` + v8Flags() + `
-  sockets = [(name = "http", address = ` + capnpString(fmt.Sprintf("127.0.0.1:%d", port)) + `, http = (), service = "main")],
+  sockets = [(name = "http", address = ` + capnpString(fmt.Sprintf("127.0.0.1:%d", port)) + `, http = (forwardedProtoHeader = "X-Forwarded-Proto"), service = "main")],
 );
 
 const consentguard :Workerd.Worker = (
