@@ -43,6 +43,13 @@ import (
 type Config struct {
 	// Origin is the upstream base URL (scheme and host[:port], optional path
 	// prefix). Every request goes there and nowhere else.
+	//
+	// OriginSelf ("self") sends each request to its own URL instead: the
+	// visitor's host (always one of Sites) and path, https unless the
+	// visitor came over http. It is for a Cloudflare Worker on a route of
+	// the site's own zone, whose subrequests to that zone go to the origin
+	// server with the visitor's Host (Workers take the Host from the URL).
+	// The native proxy refuses it: it would ask itself.
 	Origin string `json:"origin"`
 	// Sites are the site's own host names. Requests for any other Host are
 	// refused (421); requests to these hosts are first party.
@@ -258,11 +265,16 @@ func LoadConfig(file string) (Config, error) {
 	return ParseConfig(file, data)
 }
 
+// OriginSelf is the Origin that sends each request to its own URL (see
+// Config.Origin).
+const OriginSelf = "self"
+
 // Normalize fills defaults, lower-cases and de-duplicates the site hosts and
 // checks every field. The error is a *FieldError naming the field.
 func (c *Config) Normalize() error {
 	u, err := url.Parse(c.Origin)
 	switch {
+	case c.Origin == OriginSelf:
 	case c.Origin == "":
 		return &FieldError{Field: "origin", Msg: "required"}
 	case err != nil:

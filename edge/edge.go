@@ -127,6 +127,9 @@ func New(cfg Config, eng *engine.Engine, transport http.RoundTripper, opt Option
 		return nil, errors.New("edge: nil engine")
 	}
 	if transport == nil {
+		if cfg.Origin == OriginSelf {
+			return nil, &FieldError{Field: "origin", Msg: `"self" is for the Worker on a route of the site's own zone; the native proxy would ask itself`}
+		}
 		transport = defaultTransport(&cfg)
 		if transport == nil {
 			return nil, errors.New("edge: a transport is required on this platform")
@@ -139,7 +142,10 @@ func New(cfg Config, eng *engine.Engine, transport http.RoundTripper, opt Option
 		}
 		opt.Snippets = s
 	}
-	origin, _ := url.Parse(cfg.Origin)
+	var origin *url.URL
+	if cfg.Origin != OriginSelf {
+		origin, _ = url.Parse(cfg.Origin)
+	}
 	p := &Proxy{
 		cfg:      cfg,
 		origin:   origin,
@@ -388,7 +394,7 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 	stripHopByHop(h)
 	// A redirect to the origin's own address goes back to the visitor's host.
 	if loc := h.Get("Location"); loc != "" {
-		if u, err := url.Parse(loc); err == nil && u.Host != "" && strings.EqualFold(u.Host, p.origin.Host) {
+		if u, err := url.Parse(loc); err == nil && p.origin != nil && u.Host != "" && strings.EqualFold(u.Host, p.origin.Host) {
 			u.Scheme, u.Host = scheme(r), r.Host
 			h.Set("Location", u.String())
 		}
@@ -439,13 +445,24 @@ func (p *Proxy) decideCookies(h http.Header, setCookies []string, removed []cook
 	}
 }
 
-// outbound builds the origin request: the origin's scheme and host, the
-// visitor's path and query, filtered headers.
+// outbound builds the origin request: the origin's scheme and host (with
+// OriginSelf, the visitor's), the visitor's path and query, filtered
+// headers.
 func (p *Proxy) outbound(ctx context.Context, r *http.Request, host string, st consent.State) (*http.Request, []cookie.Match, error) {
-	u := *p.origin
-	u.Path = strings.TrimSuffix(p.origin.Path, "/") + r.URL.Path
-	if p.origin.RawPath != "" || r.URL.RawPath != "" {
-		u.RawPath = strings.TrimSuffix(p.origin.EscapedPath(), "/") + r.URL.EscapedPath()
+	var u url.URL
+	if p.origin == nil {
+		// OriginSelf: host is one of the sites (checked by ServeHTTP).
+		u.Scheme, u.Host = scheme(r), host
+		if _, port, err := net.SplitHostPort(r.Host); err == nil && port != "" {
+			u.Host = net.JoinHostPort(host, port)
+		}
+		u.Path, u.RawPath = r.URL.Path, r.URL.RawPath
+	} else {
+		u = *p.origin
+		u.Path = strings.TrimSuffix(p.origin.Path, "/") + r.URL.Path
+		if p.origin.RawPath != "" || r.URL.RawPath != "" {
+			u.RawPath = strings.TrimSuffix(p.origin.EscapedPath(), "/") + r.URL.EscapedPath()
+		}
 	}
 	u.RawQuery = r.URL.RawQuery
 	u.Fragment, u.RawFragment = "", ""
@@ -458,7 +475,9 @@ func (p *Proxy) outbound(ctx context.Context, r *http.Request, host string, st c
 		out.Header = http.Header{}
 	}
 	stripHopByHop(out.Header)
-	if p.cfg.OriginHost {
+	if p.origin == nil {
+		out.Host = u.Host
+	} else if p.cfg.OriginHost {
 		out.Host = p.origin.Host
 	} else {
 		out.Host = r.Host
