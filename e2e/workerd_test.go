@@ -287,6 +287,45 @@ func TestWorkerdOriginDown(t *testing.T) {
 	}
 }
 
+// TestWorkerdOriginSelf: with ORIGIN "self" the Worker fetches each
+// request's own URL (as on a route of the site's zone, where Cloudflare sends
+// it to the origin server). Here the site's host is the origin's loopback
+// address, so the visitor's Host leads to the origin.
+func TestWorkerdOriginSelf(t *testing.T) {
+	o := newOrigin(t)
+	host := strings.TrimPrefix(o.URL, "http://")
+	vars := edgeVars("self")
+	vars["SITES"] = "127.0.0.1"
+	w := startWorkerd(t, buildWorker(t, "./edge/worker"), vars)
+	req, _ := http.NewRequest("GET", w.URL+"/?via=self", nil)
+	req.Host = host
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !has(string(body), pageText) || has(string(body), fbPixel) {
+		t.Fatalf("status %d, page text %v, pixel kept %v\n%s", res.StatusCode, has(string(body), pageText), has(string(body), fbPixel), w.Log())
+	}
+	last, ok := o.Last("/")
+	if !ok || last.Host != host {
+		t.Errorf("origin saw Host %q, want the visitor's %q", last.Host, host)
+	}
+	// Another Host is refused, not fetched.
+	req, _ = http.NewRequest("GET", w.URL+"/", nil)
+	req.Host = "evil.example"
+	before := len(o.Requests())
+	if res, err := client.Do(req); err != nil || res.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("foreign host: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	if len(o.Requests()) != before {
+		t.Errorf("the origin was asked for a foreign host")
+	}
+}
+
 func TestWorkerdMisconfigured(t *testing.T) {
 	dir := buildWorker(t, "./edge/worker")
 	w := startWorkerd(t, dir, map[string]string{"ORIGIN": "ftp://x", "SITES": siteHost, "SECRET": testSecret})
