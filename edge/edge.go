@@ -344,7 +344,7 @@ func (p *Proxy) state(r *http.Request, host string) (consent.State, string) {
 // proxy forwards r to the origin and streams the response back.
 func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 	st, source := p.state(r, host)
-	rep := Report{Method: r.Method, URL: scheme(r) + "://" + r.Host + r.URL.RequestURI(), Removed: map[consent.Category]int{}, ReportOnly: p.cfg.ReportOnly}
+	rep := p.newReport(r)
 	if r.ContentLength > p.cfg.MaxBodyBytes {
 		errorPage(w, http.StatusRequestEntityTooLarge, "Request body too large.")
 		return
@@ -422,6 +422,11 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 	}
 	rep.HTML = true
 	p.serveHTML(w, r, resp, host, st, source, &rep)
+}
+
+// newReport starts the report of one proxied request.
+func (p *Proxy) newReport(r *http.Request) Report {
+	return Report{Method: r.Method, URL: scheme(r) + "://" + r.Host + r.URL.RequestURI(), Removed: map[consent.Category]int{}, ReportOnly: p.cfg.ReportOnly}
 }
 
 // decideCookies records the request cookies removed on the way to the

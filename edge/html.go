@@ -623,7 +623,7 @@ func (pg *page) startTag(e *rewrite.Element) (a rewrite.Action) {
 		if src, d := pg.attrDecided(e, "src", filter.TypeMedia); d.block {
 			return pg.remove("source", src, d.cat, d.vendor)
 		}
-		if d, src := pg.listBlocked(e, "srcset", filter.TypeImage); d.block {
+		if src, d := pg.listBlocked(e, "srcset", filter.TypeImage); d.block {
 			return pg.remove("source", src, d.cat, d.vendor)
 		}
 	case "video", "audio":
@@ -695,11 +695,11 @@ func (pg *page) attrDecided(e *rewrite.Element, attr string, t filter.Type) (str
 
 // listBlocked decides every URL of a list attribute (ping: URLs separated
 // by white space; srcset: image candidates) and returns the first blocked
-// one's answer and URL.
-func (pg *page) listBlocked(e *rewrite.Element, attr string, t filter.Type) (decided, string) {
+// one's URL and answer.
+func (pg *page) listBlocked(e *rewrite.Element, attr string, t filter.Type) (string, decided) {
 	raw, ok := e.Attr(attr)
 	if !ok || len(raw) == 0 {
-		return decided{}, ""
+		return "", decided{}
 	}
 	var urls [][]byte
 	if attr == "srcset" {
@@ -709,17 +709,17 @@ func (pg *page) listBlocked(e *rewrite.Element, attr string, t filter.Type) (dec
 	}
 	for _, u := range urls {
 		if src, d := pg.decideAttr(u, t); d.block {
-			return d, src
+			return src, d
 		}
 	}
-	return decided{}, ""
+	return "", decided{}
 }
 
 // dropListAttr removes attribute attr from the start tag when any of its
 // URLs is to a non-consented tracker (a ping beacon, a srcset candidate);
 // the element stays.
 func (pg *page) dropListAttr(e *rewrite.Element, attr string, t filter.Type, kind string) rewrite.Action {
-	if d, src := pg.listBlocked(e, attr, t); d.block {
+	if src, d := pg.listBlocked(e, attr, t); d.block {
 		return pg.dropAttr(e, attr, kind, src, d)
 	}
 	return rewrite.Keep

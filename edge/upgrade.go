@@ -7,8 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/consentguard/consentguard/wasm/consent"
 )
 
 // upgradeType returns the lower-case protocol a request asks to switch to
@@ -35,7 +33,7 @@ func upgradeType(h http.Header) string {
 // (the Worker's runtime, HTTP/2 visitors), the visitor gets a 501.
 func (p *Proxy) serveUpgrade(w http.ResponseWriter, r *http.Request, host, proto string) {
 	st, source := p.state(r, host)
-	rep := Report{Method: r.Method, URL: scheme(r) + "://" + r.Host + r.URL.RequestURI(), Removed: map[consent.Category]int{}, ReportOnly: p.cfg.ReportOnly}
+	rep := p.newReport(r)
 	hj, ok := w.(http.Hijacker)
 	if !ok || proto != "websocket" || r.ProtoMajor != 1 {
 		errorPage(w, http.StatusNotImplemented, "This proxy does not pass on this protocol upgrade.")
