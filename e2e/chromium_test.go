@@ -107,6 +107,19 @@ func pageIntact(t *testing.T, b *Browser) {
 	}
 }
 
+// pollAcross waits until expr is true in the page, across a navigation: a
+// poll (of at most each) interrupted by the navigation is retried until
+// total has passed.
+func pollAcross(b *Browser, expr string, total, each time.Duration) error {
+	var err error
+	for end := time.Now().Add(total); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if _, err = chromedp.Run(b.Ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(each))); err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
 // followLink clicks a link and waits for the next page and the requests it
 // caused (a hyperlink-auditing ping is sent as the link is followed).
 func followLink(t *testing.T, b *Browser, w *World, css, nextID string) {
@@ -115,14 +128,7 @@ func followLink(t *testing.T, b *Browser, w *World, css, nextID string) {
 	if _, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`(function(){var a=document.querySelector('`+css+`');if(!a)return false;a.click();return true})()`)); err != nil {
 		t.Fatalf("click %s: %v", css, err)
 	}
-	var err error
-	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		if _, err = chromedp.Run(b.Ctx, chromedp.Poll[bool](`!!document.getElementById('`+nextID+`')`,
-			chromedp.WithPollingTimeout(3*time.Second))); err == nil {
-			break
-		}
-	}
-	if err != nil {
+	if err := pollAcross(b, `!!document.getElementById('`+nextID+`')`, 10*time.Second, 3*time.Second); err != nil {
 		t.Fatalf("after clicking %s: %v", css, err)
 	}
 	time.Sleep(200 * time.Millisecond)
@@ -226,15 +232,7 @@ func testAnalyticsOnly(t *testing.T, world func(*testing.T) (*World, *Origin)) {
 		t.Fatalf("banner: %v", err)
 	}
 	// The reloaded page: no banner, fully loaded.
-	// A poll interrupted by the navigation is retried.
-	var err error
-	for end := time.Now().Add(15 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
-		if _, err = chromedp.Run(b.Ctx, chromedp.Poll[bool](`!document.getElementById('cg-banner') && document.readyState === 'complete'`,
-			chromedp.WithPollingTimeout(5*time.Second))); err == nil {
-			break
-		}
-	}
-	if err != nil {
+	if err := pollAcross(b, `!document.getElementById('cg-banner') && document.readyState === 'complete'`, 15*time.Second, 5*time.Second); err != nil {
 		t.Fatalf("page after saving the choice: %v", err)
 	}
 	time.Sleep(300 * time.Millisecond)

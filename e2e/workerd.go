@@ -5,7 +5,6 @@ package e2e
 import (
 	"bytes"
 	"fmt"
-	"github.com/consentguard/consentguard/internal/fixture"
 	"net"
 	"net/http"
 	"os"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/consentguard/consentguard/internal/fixture"
 )
 
 // buildWorker builds a Worker package with scripts/build-worker.sh into a
@@ -59,17 +60,25 @@ func buildWorker(t testing.TB, pkg string) string {
 // scripts/install-workerd.sh.
 func workerdBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("WORKERD"); p != "" {
+	return npmBinary(t, "WORKERD", "install-workerd.sh")
+}
+
+// npmBinary returns $env, or the path printed by scripts/script, which
+// installs the tool from npm when it is missing (a failure fails the test in
+// CI and skips it elsewhere).
+func npmBinary(t testing.TB, env, script string) string {
+	t.Helper()
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
 	root := fixture.Root(t)
-	cmd := exec.Command("sh", filepath.Join(root, "scripts", "install-workerd.sh"))
+	cmd := exec.Command("sh", filepath.Join(root, "scripts", script))
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		fixture.Missing(t, fmt.Sprintf("install-workerd.sh: %v\n%s", err, stderr.Bytes()))
+		fixture.Missing(t, fmt.Sprintf("%s: %v\n%s", script, err, stderr.Bytes()))
 	}
 	return strings.TrimSpace(string(out))
 }

@@ -5,7 +5,6 @@ package e2e
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,19 +21,7 @@ import (
 // scripts/install-wrangler.sh.
 func wranglerBinary(t testing.TB) string {
 	t.Helper()
-	if p := os.Getenv("WRANGLER"); p != "" {
-		return p
-	}
-	root := fixture.Root(t)
-	cmd := exec.Command("sh", filepath.Join(root, "scripts", "install-wrangler.sh"))
-	cmd.Dir = root
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		fixture.Missing(t, fmt.Sprintf("install-wrangler.sh: %v\n%s", err, stderr.Bytes()))
-	}
-	return strings.TrimSpace(string(out))
+	return npmBinary(t, "WRANGLER", "install-wrangler.sh")
 }
 
 // TestWranglerDryRun: Cloudflare's own tool accepts the shipped
