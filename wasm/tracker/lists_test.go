@@ -181,7 +181,7 @@ func TestShippedExpectations(t *testing.T) {
 		{"data.shop.example", "/analytics.js/v1/KEY/analytics.min.js", "segment", consent.Analytics},
 		{"metrics.shop.example", "/b/ss/rsid/1/JS-2.22.0/s123", "adobe-analytics", consent.Analytics},
 		{"shop.example", "/stats/matomo.php?idsite=1&rec=1&url=x", "matomo", consent.Analytics},
-		{"shop.example", "/sp/com.snowplowanalytics.snowplow/tp2", "", consent.None},
+		{"shop.example", "/sp/com.snowplowanalytics.snowplow/tp2", "snowplow", consent.Analytics}, // any path prefix
 		{"c.shop.example", "/com.snowplowanalytics.snowplow/tp2", "snowplow", consent.Analytics},
 		{"shop.example", "/cdn-cgi/challenge-platform/h/b/orchestrate/jsch/v1", "cloudflare", consent.Necessary},
 		{"challenges.cloudflare.com", "/turnstile/v0/api.js", "cloudflare", consent.Necessary},
