@@ -307,23 +307,35 @@ func literalSegment(pattern string) (string, bool) {
 	if end < 0 {
 		end = len(rest)
 	}
-	seg := rest[:end]
+	seg := segKey(rest[:end])
 	if strings.IndexByte(seg, '*') >= 0 {
 		return "", false
 	}
 	return seg, true
 }
 
-// firstSegment returns the first segment of a request path.
+// segKey is the index key of a path segment: the segment up to an '@'
+// that follows its first byte, so that an npm package's signature
+// ("/mixpanel-browser@*") and its requests ("/mixpanel-browser@2.47.0/",
+// "/mixpanel-browser/") share a key on every CDN.
+func segKey(seg string) string {
+	if i := strings.IndexByte(seg, '@'); i > 0 {
+		return seg[:i]
+	}
+	return seg
+}
+
+// firstSegment returns the index key (see segKey) of the first segment of a
+// request path.
 func firstSegment(path string) string {
 	if len(path) == 0 || path[0] != '/' {
 		return ""
 	}
 	rest := path[1:]
 	if end := strings.IndexByte(rest, '/'); end >= 0 {
-		return rest[:end]
+		return segKey(rest[:end])
 	}
-	return rest
+	return segKey(rest)
 }
 
 // match reports whether a path entry matches a request split into path and
