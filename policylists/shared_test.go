@@ -85,7 +85,7 @@ func TestSharedCoverage(t *testing.T) {
 	}
 	both := buildWith(t, "easyprivacy.txt")
 	var blocked, own int
-	missed := map[string]int{}
+	missed, example := map[string]int{}, map[string]string{}
 	for _, r := range reqs {
 		if both.Decide(r.url, r.frame, r.typ, consent.State{}).Action != engine.Block {
 			continue
@@ -95,12 +95,13 @@ func TestSharedCoverage(t *testing.T) {
 			own++
 		} else {
 			missed[hostOf(r.url)]++
+			example[hostOf(r.url)] = r.url
 		}
 	}
 	share := ratio(own, blocked)
 	t.Logf("%d subresource requests; EasyPrivacy + our lists block %d, our lists alone %d (%.1f%%)", len(reqs), blocked, own, 100*share)
 	for _, h := range top(missed, 25) {
-		t.Logf("  missed: %5d %s", missed[h], h)
+		t.Logf("  missed: %5d %s, e.g. %.150s", missed[h], h, example[h])
 	}
 	if share < floorOwnShare {
 		t.Errorf("our lists alone block %.3f of what EasyPrivacy + our lists block, below %.2f", share, floorOwnShare)
