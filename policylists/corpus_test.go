@@ -14,6 +14,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/snippet"
 )
 
 var corpusMisses = flag.Bool("corpus.misses", false, "log every corpus line the embedded lists get wrong")
@@ -255,6 +256,47 @@ func TestHoldoutCorpus(t *testing.T) {
 	if rs.recall() < floorHoldoutRecall || rs.wrongRate() > ceilHoldoutWrongBlocks || rs.catAccuracy() < floorHoldoutCategory ||
 		ratio(cs.categoryRight, cs.total) < floorHoldoutCookieCategory || cs.necessaryRemoved > 0 {
 		t.Errorf("held-out corpus below its floors")
+	}
+}
+
+// floorSnippets is the least share of labelled inline snippets whose
+// category the snippet list gets exactly right (a non-tracker script
+// matching nothing counts as right).
+const floorSnippets = 0.95
+
+// TestSnippetCorpus measures snippets.txt on documented install snippets.
+func TestSnippetCorpus(t *testing.T) {
+	data, ok := policylists.File("snippets.txt")
+	if !ok {
+		t.Fatal("no snippets.txt")
+	}
+	set, errs := snippet.Parse("snippets.txt", data)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	lines := readCorpus(t, "snippets.tsv", 2)
+	right, wrongRemovals, others := 0, 0, 0
+	for _, l := range lines {
+		got := consent.None
+		if m, ok := set.Match([]byte(l.fields[0])); ok {
+			got = m.Category
+		}
+		if got == l.want {
+			right++
+		} else if *corpusMisses {
+			t.Logf("%s: got %v, want %v", l.at, got, l.want)
+		}
+		if !optional(l.want) {
+			others++
+			if optional(got) {
+				wrongRemovals++
+			}
+		}
+	}
+	share := ratio(right, len(lines))
+	t.Logf("snippets: %d lines, category right %.3f (%d), non-tracker scripts removed %d of %d", len(lines), share, right, wrongRemovals, others)
+	if share < floorSnippets || wrongRemovals > 0 {
+		t.Errorf("snippet category %.3f below %.2f or %d non-tracker scripts removed", share, floorSnippets, wrongRemovals)
 	}
 }
 
