@@ -318,3 +318,27 @@ func TestCorpusFormat(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParseCorpus: the corpus reader never panics, every line it keeps has
+// the asked number of fields less the category, and every error names the
+// file and line.
+func FuzzParseCorpus(f *testing.F) {
+	f.Add([]byte("source https://a.example/\n_ga\tanalytics\n"), 2)
+	f.Add([]byte("x\ty\tz\tnone\n# c\n\nsource s\nu\tp\tscript\tbad\n"), 4)
+	f.Fuzz(func(t *testing.T, data []byte, n int) {
+		if n < 1 || n > 8 {
+			return
+		}
+		lines, errs := parseCorpus("f.tsv", data, n)
+		for _, l := range lines {
+			if len(l.fields) != n-1 || l.source == "" || !strings.HasPrefix(l.at, "f.tsv:") {
+				t.Fatalf("bad line %+v", l)
+			}
+		}
+		for _, err := range errs {
+			if !strings.HasPrefix(err.Error(), "f.tsv:") {
+				t.Fatalf("error without file:line: %v", err)
+			}
+		}
+	})
+}
