@@ -163,6 +163,9 @@ func (b *Builder) AddFile(path string) error {
 	if err != nil {
 		return err
 	}
+	if err := CheckText(path, data); err != nil {
+		return err
+	}
 	b.Add(path, data)
 	return nil
 }
@@ -173,6 +176,10 @@ func (b *Builder) SetListCategory(list string, c consent.Category) { b.listCat[l
 
 // Add adds a list of any known format; problems go to the report.
 func (b *Builder) Add(name string, data []byte) {
+	if err := CheckText(name, data); err != nil {
+		b.record(FileReport{Name: name}, []error{err})
+		return
+	}
 	f := Detect(name, data)
 	switch f {
 	case FormatOCD, FormatTDS:
@@ -190,14 +197,14 @@ func (b *Builder) addOwn(name string, f Format, data []byte) {
 	var errs []error
 	switch f {
 	case FormatCatalog:
-		c, es := catalog.Parse(filepath.Base(name), data)
+		c, es := catalog.Parse(name, data)
 		errs = es
 		if c != nil {
 			b.catalogs = append(b.catalogs, c)
 			fr.Entries = entries(c)
 		}
 	case FormatParams:
-		s, es := param.Parse(filepath.Base(name), data)
+		s, es := param.Parse(name, data)
 		errs = es
 		if s != nil {
 			b.params = append(b.params, s.Names()...)
@@ -220,14 +227,14 @@ func (b *Builder) addUpstream(name string, f Format, data []byte) {
 	var errs []error
 	var c *catalog.Catalog
 	if f == FormatOCD {
-		c, errs = cookie.ParseOCD(filepath.Base(name), strings.NewReader(string(data)))
+		c, errs = cookie.ParseOCD(name, strings.NewReader(string(data)))
 	} else {
 		l, err := tds.Parse(data)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), err))
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
 		} else {
 			for _, w := range l.Warnings() {
-				errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), w))
+				errs = append(errs, fmt.Errorf("%s: %w", name, w))
 			}
 			b.tds = append(b.tds, l)
 			fr.Entries = l.Len()
@@ -271,16 +278,17 @@ func (b *Builder) Build() (*engine.Engine, *Report, error) {
 		for k, v := range fr.Skipped {
 			rep.Skipped[k] += v
 		}
-		for i := range fr.Errors {
-			rep.Errors = append(rep.Errors, &fr.Errors[i])
-		}
-		// Count filter errors per file.
+		// Count filter errors per file, and name each file as it was given.
 		for i := range rep.Files {
-			for _, pe := range fr.Errors {
+			for j, pe := range fr.Errors {
 				if filepath.Base(rep.Files[i].Name) == pe.List {
 					rep.Files[i].Errors++
+					fr.Errors[j].List = rep.Files[i].Name
 				}
 			}
+		}
+		for i := range fr.Errors {
+			rep.Errors = append(rep.Errors, &fr.Errors[i])
 		}
 	}
 	if len(b.params) > 0 {

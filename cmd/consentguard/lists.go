@@ -58,6 +58,11 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		fr, errs := policylists.Check(path, data, policylists.Format(*format))
+		if len(errs) == 1 && errors.Is(errs[0], policylists.ErrNotText) {
+			fmt.Fprintln(stderr, errs[0]) // one line, not the bytes read as rules
+			bad++
+			continue
+		}
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)
 		}
@@ -80,7 +85,10 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "  skipped: %s\n", strings.Join(parts, ", "))
 		}
 	}
-	if bad > 0 {
+	switch {
+	case bad > 0 && fs.NArg() == 1:
+		return &exitError{1, ""} // the file's own lines said it
+	case bad > 0:
 		return &exitError{1, fmt.Sprintf("%d of %d files have errors", bad, fs.NArg())}
 	}
 	return nil
@@ -150,10 +158,28 @@ func listsFetch(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s: %d bytes from %s\n", filepath.Join(*dir, u.name), n, src)
 	}
+	fetchedUsage(stdout, *dir)
 	if failed > 0 {
 		return &exitError{1, fmt.Sprintf("%d of %d lists not fetched; cached copies in %s are unchanged", failed, len(upstream), *dir)}
 	}
 	return nil
+}
+
+// fetchedUsage says how the lists cached in dir are used.
+func fetchedUsage(w io.Writer, dir string) {
+	got := fetchedLists(dir)
+	if len(got) == 0 {
+		return
+	}
+	if filepath.Clean(dir) == filepath.Clean(defaultCacheDir()) {
+		fmt.Fprintln(w, "classify, cookies, proxy and demo use these lists by default (they say so at start; --no-upstream to refuse)")
+		return
+	}
+	args := make([]string, len(got))
+	for i, f := range got {
+		args[i] = "--list " + f
+	}
+	fmt.Fprintf(w, "not the default cache (%s): to use these lists, add %s\n", defaultCacheDir(), strings.Join(args, " "))
 }
 
 func explainFetch(err error) string {

@@ -11,12 +11,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/consentguard/consentguard/edge"
-	"github.com/consentguard/consentguard/policylists"
-	"github.com/consentguard/consentguard/wasm/engine"
 )
 
 func init() {
@@ -24,24 +23,28 @@ func init() {
 }
 
 func runProxy(args []string, stdout, stderr io.Writer) error {
-	for _, a := range args {
+	var src listSource
+	own := newFlags("proxy", stderr)
+	src.registerModes(own)
+	mine, rest := splitArgs(args, own)
+	for _, a := range rest {
 		if a == "-h" || a == "--help" || a == "-help" {
-			var cfg edge.Config
-			fs := edge.FlagSet(&cfg)
-			fs.SetOutput(stderr)
-			fmt.Fprintln(stderr, "usage: consentguard proxy --origin URL --listen ADDR --site HOST[,HOST...] [--tls-cert FILE --tls-key FILE] [--config FILE] [flags]")
-			fs.PrintDefaults()
+			proxyUsage(stderr, own)
 			return flag.ErrHelp
 		}
 	}
-	cfg, err := edge.ParseFlags(args)
+	if err := parseFlags(own, mine); err != nil {
+		return err
+	}
+	cfg, err := edge.ParseFlags(rest)
 	if err != nil {
 		return &exitError{2, err.Error()}
 	}
 	if cfg.Listen == "" {
 		return &exitError{2, "--listen is required (e.g. --listen 127.0.0.1:8443)"}
 	}
-	eng, err := buildEngine(cfg.Lists, stderr)
+	src.files = cfg.Lists
+	eng, err := src.engine("proxy", stderr)
 	if err != nil {
 		return err
 	}
@@ -62,23 +65,35 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	return serve(ln, p, cfg, log)
 }
 
-// buildEngine compiles the embedded lists plus files, printing list errors.
-func buildEngine(files []string, stderr io.Writer) (*engine.Engine, error) {
-	if len(files) == 0 {
-		return policylists.Default()
-	}
-	eng, rep, err := policylists.Build(files...)
-	if err != nil {
-		return nil, err
-	}
-	for i, le := range rep.Errors {
-		if i == 20 {
-			fmt.Fprintf(stderr, "... and %d more list errors (see 'consentguard lists check')\n", len(rep.Errors)-20)
-			break
+func proxyUsage(w io.Writer, own *flag.FlagSet) {
+	var cfg edge.Config
+	fs := edge.FlagSet(&cfg)
+	fs.SetOutput(w)
+	fmt.Fprintln(w, "usage: consentguard proxy --origin URL --listen ADDR --site HOST[,HOST...] --secret KEY [--tls-cert FILE --tls-key FILE] [--config FILE] [flags]")
+	fmt.Fprintln(w, "\nThe secret signs the consent cookie and is required (--secret, env CONSENTGUARD_SECRET or the")
+	fmt.Fprintln(w, "config's \"secret\"): at least 16 random bytes; make one with: openssl rand -base64 32")
+	fmt.Fprintln(w, "\nflags:")
+	fs.PrintDefaults()
+	own.SetOutput(w)
+	own.PrintDefaults()
+}
+
+// splitArgs separates the flags defined in own (boolean flags, as -name,
+// --name or --name=value) from the rest, which keep their order.
+func splitArgs(args []string, own *flag.FlagSet) (mine, rest []string) {
+	for i, a := range args {
+		if a == "--" {
+			return mine, append(rest, args[i:]...)
 		}
-		fmt.Fprintln(stderr, le)
+		name := strings.TrimLeft(a, "-")
+		name, _, _ = strings.Cut(name, "=")
+		if strings.HasPrefix(a, "-") && own.Lookup(name) != nil {
+			mine = append(mine, a)
+		} else {
+			rest = append(rest, a)
+		}
 	}
-	return eng, nil
+	return mine, rest
 }
 
 // serveCtx is the parent of the server's lifetime; tests cancel it.

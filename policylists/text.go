@@ -1,0 +1,51 @@
+package policylists
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+)
+
+// ErrNotText is matched (errors.Is) by the error for a file that is not
+// text: a binary given where a list was expected.
+var ErrNotText = errors.New("not a text file")
+
+// NotTextError says why a file is not a list.
+type NotTextError struct {
+	Name   string // the path as given
+	Offset int    // the first offending byte
+	Why    string // "NUL byte", "control bytes"
+}
+
+func (e *NotTextError) Error() string {
+	return fmt.Sprintf("%s: not a text file (%s at byte %d): a list is text, one entry per line", e.Name, e.Why, e.Offset)
+}
+
+func (e *NotTextError) Is(target error) bool { return target == ErrNotText }
+
+// textSniff is how much of the head is examined for control bytes.
+const textSniff = 8000
+
+// CheckText returns a *NotTextError when data is not text: it has a NUL
+// byte anywhere, or more than 1% of its first 8,000 bytes are control bytes
+// other than tab, newline, form feed, carriage return and escape. Text in
+// any ASCII-compatible charset passes.
+func CheckText(name string, data []byte) error {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return &NotTextError{Name: name, Offset: i, Why: "NUL byte"}
+	}
+	head := data[:min(len(data), textSniff)]
+	n, first := 0, -1
+	for i, c := range head {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\v' && c != '\f' && c != '\r' && c != 0x1b || c == 0x7f {
+			n++
+			if first < 0 {
+				first = i
+			}
+		}
+	}
+	if n > 0 && n*100 > len(head) {
+		return &NotTextError{Name: name, Offset: first, Why: fmt.Sprintf("%d control bytes in the first %d", n, len(head))}
+	}
+	return nil
+}
