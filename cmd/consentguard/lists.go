@@ -18,12 +18,12 @@ import (
 
 func init() {
 	register(command{"lists", "check, show and fetch lists (check FILE..., show, fetch)", runLists})
+	registerSubs("lists", "check", "show", "fetch")
 }
 
 func runLists(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: consentguard lists check FILE... | show | fetch [--dir DIR]")
-		return errUsage
+	if err, ok := dispatchUsage(args, stderr, "usage: consentguard lists check FILE... | show | fetch [--dir DIR]"); ok {
+		return err
 	}
 	switch args[0] {
 	case "check":
@@ -41,6 +41,10 @@ func runLists(args []string, stdout, stderr io.Writer) error {
 // with file and line, a summary line per file, and fails when any has errors.
 func listsCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lists check", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: consentguard lists check [--format F] FILE...\n\nValidates each list; every error names the file and line; exit 1 when a file has errors or is not text.")
+		fs.PrintDefaults()
+	}
 	format := fs.String("format", "", "force the `FORMAT` (catalog, params, snippets, abp, ocd, tds) instead of detecting it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -97,6 +101,10 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 // listsShow prints what the embedded lists hold.
 func listsShow(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lists show", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: consentguard lists show\n\nSummarises the embedded lists.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -134,6 +142,10 @@ func defaultCacheDir() string {
 // download never loses a good list.
 func listsFetch(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lists fetch", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: consentguard lists fetch [flags]\n\nDownloads EasyList, EasyPrivacy and the Open Cookie Database into the cache;\nclassify, cookies, proxy and demo use the default cache's lists unless --no-upstream.")
+		fs.PrintDefaults()
+	}
 	dir := fs.String("dir", defaultCacheDir(), "cache `DIR`")
 	base := fs.String("base-url", "", "fetch every list from `URL`/NAME instead of its upstream (a mirror)")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-list download timeout")
