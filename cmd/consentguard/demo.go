@@ -128,6 +128,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 				for _, it := range items {
 					fmt.Fprintf(stdout, "      - %s\n", it)
 				}
+				if r.ItemsCut > 0 {
+					fmt.Fprintf(stdout, "      +%d more\n", r.ItemsCut)
+				}
 			}
 			if banner := strings.Contains(string(body), "/.consentguard/consent"); banner != (v.name == visitors[0].name) {
 				fmt.Fprintf(stdout, "      ! banner shown: %v\n", banner)
