@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -36,13 +37,17 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(own, mine); err != nil {
 		return err
 	}
-	cfg, err := edge.ParseFlags(rest)
-	if err != nil {
-		return &exitError{2, err.Error()}
+	s, problems := checkProxy(rest)
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "consentguard proxy: %d problem(s) with the flags:\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "  "+p)
+		}
+		fmt.Fprintln(stderr, "Run 'consentguard proxy -h' for every flag.")
+		return &exitError{2, ""}
 	}
-	if cfg.Listen == "" {
-		return &exitError{2, "--listen is required (e.g. --listen 127.0.0.1:8443)"}
-	}
+	defer s.ln.Close()
+	cfg := s.cfg
 	src.files = cfg.Lists
 	eng, err := src.engine("proxy", stderr)
 	if err != nil {
@@ -53,16 +58,14 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{2, err.Error()}
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
+	u, host, warn := proxyURL(cfg, s.ln, s.cert != nil)
+	if warn {
+		fmt.Fprintf(stderr, "consentguard proxy: warning: %s answers 421: %s is not a --site (%s); browse a site name mapped to this address "+
+			"(e.g. chromium --host-resolver-rules=\"MAP %s %s\") or add --site %s\n",
+			u, host, strings.Join(cfg.Sites, ","), cfg.Sites[0], s.ln.Addr(), host)
 	}
-	scheme := "http"
-	if cfg.TLSCert != "" {
-		scheme = "https"
-	}
-	fmt.Fprintf(stdout, "consentguard proxy: %s://%s -> %s (sites %v)\n", scheme, ln.Addr(), cfg.Origin, cfg.Sites)
-	return serve(ln, p, cfg, log)
+	fmt.Fprintf(stdout, "consentguard proxy: %s -> %s (sites %s)\n", u, cfg.Origin, strings.Join(cfg.Sites, ","))
+	return serve(s.ln, p, cfg, s.cert, log)
 }
 
 func proxyUsage(w io.Writer, own *flag.FlagSet) {
@@ -101,7 +104,7 @@ var serveCtx = context.Background()
 
 // serve runs an http.Server with the config's limits until SIGINT/SIGTERM,
 // then shuts down gracefully.
-func serve(ln net.Listener, h http.Handler, cfg edge.Config, log *slog.Logger) error {
+func serve(ln net.Listener, h http.Handler, cfg edge.Config, cert *tls.Certificate, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 15 * time.Second,
@@ -113,8 +116,11 @@ func serve(ln net.Listener, h http.Handler, cfg edge.Config, log *slog.Logger) e
 	defer stop()
 	errc := make(chan error, 1)
 	go func() {
-		if cfg.TLSCert != "" {
-			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		if cert != nil {
+			// The key pair was loaded (and checked) before the listening
+			// line was printed.
+			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}
