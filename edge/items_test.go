@@ -8,27 +8,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// syncBuffer is a log sink written by the handler's goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // TestLogSaysMore: a page with more removals than a report lists logs the
 // first MaxItems and "+N more".
@@ -43,7 +24,7 @@ func TestLogSaysMore(t *testing.T) {
 		io.WriteString(w, "</body></html>")
 	}))
 	defer origin.Close()
-	var logs syncBuffer
+	var logs bytes.Buffer // written before OnReport is called
 	reports := make(chan Report, 1)
 	p, err := New(Config{Origin: origin.URL, Sites: []string{"harbor.example"}, Secret: testSecret}, testEngine(t), nil,
 		Options{Log: slog.New(slog.NewTextHandler(&logs, nil)), OnReport: func(r Report) { reports <- r }})

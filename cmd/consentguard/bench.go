@@ -36,6 +36,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stderr, "consentguard bench match: --requests and at least one --list are required")
 			return errUsage
 		}
+		if err := textFiles(lists); err != nil {
+			return err
+		}
 		return bench.Match(*req, lists, stdout)
 	case "anchors":
 		fs := newFlags("bench anchors", stderr)

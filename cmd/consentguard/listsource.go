@@ -88,3 +88,17 @@ func (s *listSource) engine(cmd string, stderr io.Writer) (*engine.Engine, error
 	}
 	return eng, nil
 }
+
+// textFiles refuses the first of files that cannot be read or is not text.
+func textFiles(files []string) error {
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		if err := policylists.CheckText(f, data); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -109,6 +109,7 @@ func TestBinaryList(t *testing.T) {
 		{"classify", "--lenient", "--list", bin, "https://a.com/x"},
 		{"cookies", "--list", bin, "_ga@a.com"},
 		{"demo", "--once", "--list", bin},
+		{"bench", "match", "--requests", bin, "--list", bin},
 		{"proxy", "--lenient", "--origin", "http://127.0.0.1:1", "--listen", "127.0.0.1:0", "--site", "a.example", "--secret", "0123456789abcdef0123", "--list", bin},
 	} {
 		code, out, errs := run(t, "", args...)

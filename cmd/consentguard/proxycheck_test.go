@@ -90,7 +90,10 @@ func startProxy(t *testing.T, args ...string) (string, func() string) {
 	t.Cleanup(func() {
 		cancel()
 		select {
-		case <-done:
+		case code := <-done:
+			if code != 0 {
+				t.Errorf("proxy exit %d after shutdown", code)
+			}
 		case <-time.After(10 * time.Second):
 			t.Error("proxy did not stop")
 		}
