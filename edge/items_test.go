@@ -26,7 +26,7 @@ func TestLogSaysMore(t *testing.T) {
 	defer origin.Close()
 	var logs bytes.Buffer // written before OnReport is called
 	reports := make(chan Report, 1)
-	p, err := New(Config{Origin: origin.URL, Sites: []string{"harbor.example"}, Secret: testSecret}, testEngine(t), nil,
+	p, err := New(Config{Origin: origin.URL, Sites: []string{"harbor.example"}, Secret: testSecret}, testEngine(t), testTransport(),
 		Options{Log: slog.New(slog.NewTextHandler(&logs, nil)), OnReport: func(r Report) { reports <- r }})
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +35,7 @@ func TestLogSaysMore(t *testing.T) {
 	defer front.Close()
 	req, _ := http.NewRequest("GET", front.URL+"/", nil)
 	req.Host = "harbor.example"
-	res, err := http.DefaultClient.Do(req)
+	res, err := (&http.Client{Transport: testTransport()}).Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
