@@ -69,3 +69,14 @@ func TestVersion(t *testing.T) {
 		t.Errorf("version extra: %d", code)
 	}
 }
+
+// TestProxyHelp: proxy -h says the secret is required and how to make one,
+// and lists the CLI's own flags beside the proxy's.
+func TestProxyHelp(t *testing.T) {
+	code, _, errs := run(t, "", "proxy", "-h")
+	for _, want := range []string{"--secret KEY", "required", "openssl rand -base64 32", "-lenient", "-no-upstream", "-origin", "-site"} {
+		if code != 0 || !strings.Contains(errs, want) {
+			t.Errorf("proxy -h: exit %d, lacks %q", code, want)
+		}
+	}
+}
