@@ -414,7 +414,7 @@ func FlagSet(cfg *Config) *flag.FlagSet {
 	fs.BoolVar(&cfg.ReportOnly, "report-only", cfg.ReportOnly, "rewrite nothing, report what would be removed")
 	fs.BoolVar(&cfg.FailClosed, "fail-closed", cfg.FailClosed, "on a rewriter error abort the response instead of streaming the original")
 	fs.BoolVar(&cfg.GPCJSON, "gpc-json", cfg.GPCJSON, "serve /.well-known/gpc.json")
-	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "`key` signing the consent cookie, required, >= 16 random bytes (or env CONSENTGUARD_SECRET; make one with: openssl rand -base64 32)")
+	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "`key` signing the consent cookie (or env CONSENTGUARD_SECRET)")
 	fs.BoolVar(&cfg.OriginHost, "origin-host", cfg.OriginHost, "send the origin's host upstream instead of the visitor's")
 	fs.Var(durationValue{&cfg.Timeout}, "timeout", "whole-exchange `timeout`")
 	return fs

@@ -227,14 +227,14 @@ func (b *Builder) addUpstream(name string, f Format, data []byte) {
 	var errs []error
 	var c *catalog.Catalog
 	if f == FormatOCD {
-		c, errs = cookie.ParseOCD(name, strings.NewReader(string(data)))
+		c, errs = cookie.ParseOCD(filepath.Base(name), strings.NewReader(string(data)))
 	} else {
 		l, err := tds.Parse(data)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), err))
 		} else {
 			for _, w := range l.Warnings() {
-				errs = append(errs, fmt.Errorf("%s: %w", name, w))
+				errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), w))
 			}
 			b.tds = append(b.tds, l)
 			fr.Entries = l.Len()
@@ -278,17 +278,16 @@ func (b *Builder) Build() (*engine.Engine, *Report, error) {
 		for k, v := range fr.Skipped {
 			rep.Skipped[k] += v
 		}
-		// Count filter errors per file, and name each file as it was given.
-		for i := range rep.Files {
-			for j, pe := range fr.Errors {
-				if filepath.Base(rep.Files[i].Name) == pe.List {
-					rep.Files[i].Errors++
-					fr.Errors[j].List = rep.Files[i].Name
-				}
-			}
-		}
 		for i := range fr.Errors {
 			rep.Errors = append(rep.Errors, &fr.Errors[i])
+		}
+		// Count filter errors per file.
+		for i := range rep.Files {
+			for _, pe := range fr.Errors {
+				if filepath.Base(rep.Files[i].Name) == pe.List {
+					rep.Files[i].Errors++
+				}
+			}
 		}
 	}
 	if len(b.params) > 0 {
@@ -335,7 +334,11 @@ func Build(files ...string) (*engine.Engine, *Report, error) {
 			return nil, nil, err
 		}
 	}
-	return b.Build()
+	e, rep, err := b.Build()
+	if rep != nil {
+		namePaths(rep)
+	}
+	return e, rep, err
 }
 
 func countLines(data []byte) int {

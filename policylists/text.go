@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 )
 
 // ErrNotText is matched (errors.Is) by the error for a file that is not
@@ -48,4 +50,31 @@ func CheckText(name string, data []byte) error {
 		return &NotTextError{Name: name, Offset: first, Why: fmt.Sprintf("%d control bytes in the first %d", n, len(head))}
 	}
 	return nil
+}
+
+// pathError names a list error's file by the path it was given as, where
+// the parser named it by its base name.
+type pathError struct {
+	err  error
+	path string
+	base string
+}
+
+func (e *pathError) Error() string { return e.path + strings.TrimPrefix(e.err.Error(), e.base) }
+func (e *pathError) Unwrap() error { return e.err }
+
+// namePaths makes every error of rep that starts with a file's base name
+// start with its path as given instead.
+func namePaths(rep *Report) {
+	for _, f := range rep.Files {
+		base := filepath.Base(f.Name)
+		if base == f.Name {
+			continue
+		}
+		for i, e := range rep.Errors {
+			if strings.HasPrefix(e.Error(), base+":") {
+				rep.Errors[i] = &pathError{err: e, path: f.Name, base: base}
+			}
+		}
+	}
 }

@@ -69,6 +69,7 @@ func TestErrorsNameThePathGiven(t *testing.T) {
 		"bad-abp.txt":   "||ok.example^\n/unclosed[regex/\n",
 		"bad-cat.txt":   "[acme] Acme\ncategory analytics\nsource https://acme.example/\nhost acme.example\nhots x.example\n",
 		"bad-param.txt": "# params\nutm_source\n!!!\n",
+		"bad-tds.json":  `{"trackers":{"a.example":{"default":"sometimes"}}`,
 	} {
 		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
