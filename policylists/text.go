@@ -3,8 +3,8 @@ package policylists
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 )
 
@@ -20,13 +20,15 @@ type NotTextError struct {
 }
 
 func (e *NotTextError) Error() string {
-	return fmt.Sprintf("%s: not a text file (%s at byte %d): a list is text, one entry per line", e.Name, e.Why, e.Offset)
+	return e.Name + ": not a text file (" + e.Why + " at byte " + strconv.Itoa(e.Offset) + "): a list is text, one entry per line"
 }
 
 func (e *NotTextError) Is(target error) bool { return target == ErrNotText }
 
 // textSniff is how much of the head is examined for control bytes.
 const textSniff = 8000
+
+// (No fmt here: the extension's core links this package and keeps fmt out.)
 
 // CheckText returns a *NotTextError when data is not text: it has a NUL
 // byte anywhere, or more than 1% of its first 8,000 bytes are control bytes
@@ -47,7 +49,7 @@ func CheckText(name string, data []byte) error {
 		}
 	}
 	if n > 0 && n*100 > len(head) {
-		return &NotTextError{Name: name, Offset: first, Why: fmt.Sprintf("%d control bytes in the first %d", n, len(head))}
+		return &NotTextError{Name: name, Offset: first, Why: strconv.Itoa(n) + " control bytes in the first " + strconv.Itoa(len(head))}
 	}
 	return nil
 }
