@@ -193,3 +193,49 @@ func writeSelfSigned(t *testing.T, dir, ip string) (string, string) {
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb}), 0o600)
 	return certFile, keyFile
 }
+
+func TestWithoutFlag(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"--site a --origin o --site=b -site c", "--origin o"},
+		{"--sites x --site", "--sites x"},
+		{"--origin o -- --site a", "--origin o -- --site a"},
+	} {
+		if got := strings.Join(withoutFlag(strings.Fields(tt.in), "site"), " "); got != tt.want {
+			t.Errorf("withoutFlag(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzArgs: withoutFlag and splitArgs keep the other arguments in order and
+// lose none.
+func FuzzArgs(f *testing.F) {
+	f.Add("--site a --lenient --origin=o -no-upstream=false -- --lenient")
+	f.Fuzz(func(t *testing.T, s string) {
+		args := strings.Fields(s)
+		var src listSource
+		own := newFlags("proxy", io.Discard)
+		src.registerModes(own)
+		mine, rest := splitArgs(args, own)
+		if len(mine)+len(rest) != len(args) {
+			t.Fatalf("splitArgs(%q) = %q + %q", args, mine, rest)
+		}
+		out := withoutFlag(args, "site")
+		j := 0
+		for _, a := range args {
+			if j < len(out) && out[j] == a {
+				j++
+			}
+		}
+		if j != len(out) {
+			t.Fatalf("withoutFlag(%q) = %q: not a subsequence", args, out)
+		}
+		for i, a := range out {
+			if a == "--" {
+				break
+			}
+			if n := strings.TrimLeft(a, "-"); strings.HasPrefix(a, "-") && (n == "site" || strings.HasPrefix(n, "site=")) {
+				t.Fatalf("withoutFlag(%q) kept %q at %d", args, a, i)
+			}
+		}
+	})
+}
