@@ -1,0 +1,150 @@
+package policy
+
+import "regexp"
+
+// polarity rules: a sentence that matches no is a denial, else one that
+// matches yes an admission. Any admission makes the claim yes (it is what an
+// audit checks); otherwise any denial makes it no.
+type polarity struct {
+	field   string
+	mention *regexp.Regexp // nil: yes and no are tried on every sentence
+	yes, no *regexp.Regexp
+	neutral *regexp.Regexp // sentences that look like claims but are not
+}
+
+func (p polarity) decide(ss []sentence, ev map[string]string) string {
+	var yes, no string
+	for _, s := range ss {
+		if p.mention != nil && !p.mention.MatchString(s.norm) {
+			continue
+		}
+		if p.neutral != nil && p.neutral.MatchString(s.norm) {
+			continue
+		}
+		switch {
+		case p.no.MatchString(s.norm):
+			if no == "" {
+				no = s.raw
+			}
+		case p.yes.MatchString(s.norm):
+			if yes == "" {
+				yes = s.raw
+			}
+		}
+	}
+	switch {
+	case yes != "":
+		ev[p.field] = yes
+		return Yes
+	case no != "":
+		ev[p.field] = no
+		return No
+	}
+	return Unstated
+}
+
+// sells: "we do not sell your personal information" / "we may sell".
+var sells = polarity{
+	field:   "sells_personal_data",
+	mention: regexp.MustCompile(`(\b(sell|sells|sold|selling)\b|\bvend(ons|re|u|us|ent|emos|er|ido|en)\b|verkauf|\bventa\b).*\b(personal|information|data|donn[ée]es|informations|daten|datos|informaci[óo]n)`),
+	neutral: regexp.MustCompile(`\bif we\b|\bsi nous\b|\bfalls wir\b|\bsi (nosotros )?vend|(sell|sale of) (\S+ ){0,2}(business|company|assets|products|services|stock|shares)\b`),
+	no:      regexp.MustCompile(`(\bnot\b|\bnever\b|n't\b|\bno longer\b|\bnor\b)( \S+){0,3}? (sell|sold)\b|\bne (\S+ ){0,2}vend\S*( \S+){0,4} (pas|jamais)\b|\bn'(avons|ont) (jamais|pas) vendu|\b(verkaufen|verkauft)\b( \S+){0,5} (nicht|keine|niemals)\b|\b(nicht|keine|niemals)\b( \S+){0,4} (verkauf|verkauft)|\b(no|nunca)\b( \S+){0,2} vend`),
+	yes:     regexp.MustCompile(`\bwe\b( \S+){0,3}? (sell|sold)\b|\bnous\b( \S+){0,3} vend|\bwir\b( \S+){0,3} verkauf|verkaufen wir|\bvendemos\b|(podemos|podr[íi]amos) vender`),
+}
+
+// advertising: third-party (interest-based, targeted) advertising.
+var advertising = polarity{
+	field: "third_party_advertising",
+	yes: regexp.MustCompile(`third[- ]party advertis|advertis\S* (partners?|networks?|companies|providers?|vendors?|cookies|technolog)|\bad (networks?|partners?|servers?)\b|interest[- ]based (ads|advertis)|(targeted|personali[sz]ed|behaviou?ral|retargeting|remarketing) (ads|advertis)|\b(serve|display|show|deliver|tailor|target)\S* (\S+ ){0,3}(ads|advertisements)\b|marketing cookies|retargeting|remarketing|` +
+		`publicit[ée]s? (cibl[ée]es?|personnalis[ée]es?|comportementales?)|partenaires publicitaires|r[ée]gies publicitaires|cookies (publicitaires|de ciblage)|` +
+		`werbepartner|werbenetzwerk|(personalisierte|interessenbezogene|zielgerichtete|nutzungsbasierte) werbung|(marketing|werbe)-?cookies|` +
+		`publicidad (personalizada|dirigida|comportamental|basada en (sus |tus )?intereses)|socios publicitarios|redes publicitarias|cookies (publicitarias|de publicidad|de marketing)`),
+	no: regexp.MustCompile(`(\bnot\b|\bnever\b|n't\b)( \S+){0,4} (allow|permit|authori[sz]e|use|display|serve|show|work with|sell to|share (\S+ ){0,3}with) (\S+ ){0,3}(third[- ]part\S* )?(advertis|ads\b|ad networks)|\bno (third[- ]party )?(advertising|ads|advertisements)\b|nor does it authori[sz]e third parties|(\bnot\b|\bnor\b)( \S+){0,12} (across|over time)( \S+){0,6} (websites|sites|services)|` +
+		`(aucune|pas de) (\S+ ){0,2}publicit|n'(affich|utilis)\S* (\S+ ){0,2}(pas|aucune) (de )?(publicit|cookies? publicitaires)|` +
+		`keine (\S+ ){0,2}(werbung|werbe)|` +
+		`\bno (mostramos|utilizamos|usamos) (\S+ ){0,3}(publicidad|cookies publicitarias)|ninguna publicidad`),
+}
+
+// Implied consent: "by continuing to use this site you consent". A sentence
+// counts when it infers agreement from use (impliedUse), is about consent or
+// cookies (impliedObject) and is not about accepting changes to the policy.
+var (
+	impliedUse = regexp.MustCompile(`\b(by|if you|when you|as you|once you)\b (\S+ ){0,2}(continu|keep|proceed|brows|navigat|remain|us(e|ing) (this|our|the) (site|website))\S*( \S+){0,14}? (you (are )?(consent|agree|accept)\S*|(you )?(are|will be) deemed to (have )?(consent|agree|accept)\S*|constitutes? (your )?(consent|agreement|acceptance))|` +
+		`(en|si vous) (continu|poursuiv|naviguant|utilisant)\S*( \S+){0,10}? (vous acceptez|vous consentez|vous donnez votre (accord|consentement)|vous [êe]tes r[ée]put[ée])|` +
+		`(durch die (weitere )?nutzung|mit der (weiteren )?nutzung|wenn sie (\S+ ){0,3}weiter(hin)? (nutzen|besuchen|surfen)|indem sie (\S+ ){0,3}(weiter|nutzen))( \S+){0,12}? (stimmen sie|einverstanden|willigen sie|erkl[äa]ren sie sich)|` +
+		`(si (contin[úu]as?|sigues?) (navegando|utilizando|usando)|al (continuar|seguir) (navegando|utilizando|usando)|al (navegar|utilizar|usar))( \S+){0,12}? (aceptas?|consientes?|consiente|est[áa]s? de acuerdo|presta su consentimiento)`)
+	impliedObject = regexp.MustCompile(`consent|cookie|tracking|traceur|t[ée]moin|einwillig|consentimiento`)
+	impliedNot    = regexp.MustCompile(`changes|modifications|[äa]nderungen|cambios|modificaciones`)
+	// explicitConsent: consent asked for before cookies are set.
+	explicitConsent = regexp.MustCompile(`(ask|request|obtain|seek)\S* (for )?your (prior |explicit |express )?consent|only (with|after) your (prior |explicit |express )?consent|(demandons|recueillons) votre consentement|mit ihrer (ausdr[üu]cklichen )?einwilligung|(solicitamos|pedimos) (su|tu) consentimiento`)
+	// consentMention: the text speaks of consent at all.
+	consentMention = regexp.MustCompile(`\bconsent|consentement|einwillig|zustimmung|consentimiento`)
+)
+
+// impliedConsent is yes when a sentence infers consent from use; no when the
+// text asks for consent or speaks of it without inferring it; unstated when
+// it never mentions consent.
+func impliedConsent(ss []sentence, ev map[string]string) string {
+	for _, s := range ss {
+		if impliedUse.MatchString(s.norm) && impliedObject.MatchString(s.norm) && !impliedNot.MatchString(s.norm) {
+			ev["implied_consent"] = s.raw
+			return Yes
+		}
+	}
+	for _, s := range ss {
+		if explicitConsent.MatchString(s.norm) {
+			ev["implied_consent"] = s.raw
+			return No
+		}
+	}
+	for _, s := range ss {
+		if consentMention.MatchString(s.norm) {
+			return No
+		}
+	}
+	return Unstated
+}
+
+// term maps phrases to one identifier of a list field.
+type term struct {
+	id string
+	re *regexp.Regexp
+}
+
+// technologies: tracking technologies the policy says are used. A sentence
+// that says "we do not use X" does not count.
+var technologies = []term{
+	{"cookies", regexp.MustCompile(`\bcookies?\b|\btémoins\b|\btraceurs\b`)},
+	{"web-beacons", regexp.MustCompile(`web[- ]?beacons?|pixel[- ]tags?|tracking[- ]pixels?|clear gifs?|single[- ]pixel gifs?|spy pixels?|pixels? (espions?|invisibles?|de suivi)|balises (web|pixels?)|z[äa]hlpixel|balizas web|p[íi]xeles (de seguimiento|invisibles)|\bpixels? (tags?|code)\b`)},
+	{"local-storage", regexp.MustCompile(`local[- ]?storage|html5 (local )?storage|local shared objects?|flash cookies|web storage|session[- ]?storage|indexeddb|stockage local|lokale[rn]? speicher|almacenamiento local`)},
+	{"fingerprinting", regexp.MustCompile(`fingerprint|empreinte (num[ée]rique|digitale) (du navigateur|de l'appareil|du terminal)|huella digital (del dispositivo|del navegador)|geräte-?fingerabdruck|browser-?fingerabdruck`)},
+}
+
+var notUsed = regexp.MustCompile(`(\bnot\b|\bnever\b|n't\b)( \S+){0,2} (use|employ|deploy|rely on|place|set)\b|\bne (\S+ ){0,2}(utilis|recour|d[ée]pos)\S*( \S+){0,3} (pas|jamais|aucun)|(verwenden|nutzen|setzen) (\S+ ){0,2}(keine|nicht)|\bno (utilizamos|usamos|empleamos)`)
+
+// categories: cookie categories the policy names.
+var categories = []term{
+	{"necessary", regexp.MustCompile(`(strictly |absolutely |technically )?(necessary|essential|required) cookies|cookies (strictement |techniques )?(n[ée]cessaires|essentiels|indispensables)|(technisch )?(notwendige|essenzielle|erforderliche|unbedingt erforderliche) cookies|cookies (estrictamente )?(necesarias|esenciales|t[ée]cnicas)`)},
+	{"functional", regexp.MustCompile(`functional(ity)? cookies|cookies (fonctionnels|de fonctionnalit[ée])|funktionale|funktionelle cookies|cookies (funcionales|de funcionalidad|de personalizaci[óo]n)`)},
+	{"preferences", regexp.MustCompile(`preferences? cookies|cookies de pr[ée]f[ée]rences?|pr[äa]ferenz-?cookies|cookies de preferencias`)},
+	{"analytics", regexp.MustCompile(`analytic\S*(/\S+)? cookies|(performance|statistics?|statistical|measurement) cookies|cookies (analytiques|de mesure d'audience|statistiques|de performance)|(statistik|analyse|performance)-?cookies|cookies (anal[íi]ticas|de an[áa]lisis|de rendimiento|estad[íi]sticas)`)},
+	{"advertising", regexp.MustCompile(`(marketing|advertising|targeting|ad) cookies|cookies (publicitaires|de ciblage|marketing|de publicit[ée])|(marketing|werbe)-?cookies|cookies (publicitarias|de publicidad|de marketing|de orientaci[óo]n)`)},
+	{"social-media", regexp.MustCompile(`social media cookies|cookies (des |de )?r[ée]seaux sociaux|social-media-cookies|cookies de redes sociales`)},
+}
+
+// terms returns the sorted ids of the terms some sentence mentions, with the
+// first sentence for each as evidence under field.id.
+func terms(ss []sentence, ts []term, field string, skip *regexp.Regexp, ev map[string]string) []string {
+	out := []string{}
+	for _, t := range ts {
+		for _, s := range ss {
+			if !t.re.MatchString(s.norm) || (skip != nil && skip.MatchString(s.norm)) {
+				continue
+			}
+			out = append(out, t.id)
+			ev[field+"."+t.id] = s.raw
+			break
+		}
+	}
+	return sortUnique(out)
+}
