@@ -1,6 +1,36 @@
 package policy
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+)
+
+// names holds phrases that contain a negation but are names of things:
+// "Do Not Track", "Do Not Sell My Personal Information". Rules that look for
+// negations see them blanked.
+var names = regexp.MustCompile(`do[- ]?not[- ]?track|do[- ]?not[- ]?sell( or share)? my( personal( information| data)?)?`)
+
+func stripNames(norm string) string {
+	if !strings.Contains(norm, "not") {
+		return norm
+	}
+	return names.ReplaceAllString(norm, "_")
+}
+
+// minEvidenceWords: shorter sentences (headings, list labels) are evidence
+// only until a full sentence supports the claim too.
+const minEvidenceWords = 6
+
+// better returns the evidence to keep: the current one, unless it is a
+// heading and cand is a longer sentence.
+func better(cur, cand string) string {
+	if cur == "" || (words(cur) < minEvidenceWords && words(cand) > words(cur)) {
+		return cand
+	}
+	return cur
+}
+
+func words(s string) int { return len(strings.Fields(s)) }
 
 // polarity rules: a sentence that matches no is a denial, else one that
 // matches yes an admission. Any admission makes the claim yes (it is what an
@@ -15,21 +45,18 @@ type polarity struct {
 func (p polarity) decide(ss []sentence, ev map[string]string) string {
 	var yes, no string
 	for _, s := range ss {
-		if p.mention != nil && !p.mention.MatchString(s.norm) {
+		norm := stripNames(s.norm)
+		if p.mention != nil && !p.mention.MatchString(norm) {
 			continue
 		}
-		if p.neutral != nil && p.neutral.MatchString(s.norm) {
+		if p.neutral != nil && p.neutral.MatchString(norm) {
 			continue
 		}
 		switch {
-		case p.no.MatchString(s.norm):
-			if no == "" {
-				no = s.raw
-			}
-		case p.yes.MatchString(s.norm):
-			if yes == "" {
-				yes = s.raw
-			}
+		case p.no.MatchString(norm):
+			no = better(no, s.raw)
+		case p.yes.MatchString(norm):
+			yes = better(yes, s.raw)
 		}
 	}
 	switch {
@@ -141,9 +168,13 @@ func terms(ss []sentence, ts []term, field string, skip *regexp.Regexp, ev map[s
 			if !t.re.MatchString(s.norm) || (skip != nil && skip.MatchString(s.norm)) {
 				continue
 			}
-			out = append(out, t.id)
-			ev[field+"."+t.id] = s.raw
-			break
+			if _, ok := ev[field+"."+t.id]; !ok {
+				out = append(out, t.id)
+			}
+			ev[field+"."+t.id] = better(ev[field+"."+t.id], s.raw)
+			if words(s.raw) >= minEvidenceWords {
+				break
+			}
 		}
 	}
 	return sortUnique(out)

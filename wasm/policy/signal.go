@@ -59,11 +59,11 @@ func signals(ss []sentence, c *Claims, ev map[string]string) {
 type verdicts struct{ honored, notHonored string }
 
 func (v *verdicts) add(verdict, raw string) {
-	switch {
-	case verdict == Honored && v.honored == "":
-		v.honored = raw
-	case verdict == NotHonored && v.notHonored == "":
-		v.notHonored = raw
+	switch verdict {
+	case Honored:
+		v.honored = better(v.honored, raw)
+	case NotHonored:
+		v.notHonored = better(v.notHonored, raw)
 	}
 }
 

@@ -102,9 +102,16 @@ func isAbbreviation(before string) bool {
 // trimSentence trims spaces and list markers around a sentence; the result
 // is still a substring of the input.
 func trimSentence(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '•' || r == '·' || r == '\u00a0' || r == '\ufeff'
-	})
+	for {
+		t := strings.TrimFunc(s, func(r rune) bool {
+			return unicode.IsSpace(r) || r == '•' || r == '·' || r == '\u00a0' || r == '\ufeff' || r == '*'
+		})
+		t = strings.TrimPrefix(t, "- ")
+		if t == s {
+			return t
+		}
+		s = t
+	}
 }
 
 var normReplacer = strings.NewReplacer(

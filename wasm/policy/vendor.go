@@ -187,17 +187,22 @@ func namedVendors(ss []sentence, ev map[string]string) (analytics, other []strin
 		}
 		for _, m := range vendors.names.FindAllStringSubmatch(text, -1) {
 			id := vendors.ids[m[1]]
-			if id == "" || seen[id] {
+			if id == "" {
 				continue
 			}
-			seen[id] = true
+			key := "other_vendors." + id
 			if vendors.analytics[id] {
-				analytics = append(analytics, id)
-				ev["analytics_vendors."+id] = s.raw
-			} else {
-				other = append(other, id)
-				ev["other_vendors."+id] = s.raw
+				key = "analytics_vendors." + id
 			}
+			if !seen[id] {
+				seen[id] = true
+				if vendors.analytics[id] {
+					analytics = append(analytics, id)
+				} else {
+					other = append(other, id)
+				}
+			}
+			ev[key] = better(ev[key], s.raw)
 		}
 	}
 	return sortUnique(analytics), sortUnique(other)
