@@ -76,7 +76,7 @@ var sells = polarity{
 	mention: regexp.MustCompile(`(\b(sell|sells|sold|selling)\b|\bvend(ons|re|u|us|ent|emos|er|ido|en)\b|verkauf|\bventa\b).*\b(personal|information|data|donn[ée]es|informations|daten|datos|informaci[óo]n)`),
 	neutral: regexp.MustCompile(`\bif we\b|\bsi nous\b|\bfalls wir\b|\bsi (nosotros )?vend|(sell|sale of) (\S+ ){0,2}(business|company|assets|products|services|stock|shares)\b`),
 	no:      regexp.MustCompile(`(\bnot\b|\bnever\b|n't\b|\bno longer\b|\bnor\b)( \S+){0,3}? (sell|sold)\b|\bne (\S+ ){0,2}vend\S*( \S+){0,4} (pas|jamais)\b|\bn'(avons|ont) (jamais|pas) vendu|\b(verkaufen|verkauft)\b( \S+){0,5} (nicht|keine|niemals)\b|\b(nicht|keine|niemals)\b( \S+){0,4} (verkauf|verkauft)|\b(no|nunca)\b( \S+){0,2} vend`),
-	yes:     regexp.MustCompile(`\bwe\b( \S+){0,3}? (sell|sold)\b|\bnous\b( \S+){0,3} vend|\bwir\b( \S+){0,3} verkauf|verkaufen wir|\bvendemos\b|(podemos|podr[íi]amos) vender`),
+	yes:     regexp.MustCompile(`\bwe\b( \S+){0,3}? (sell|sold)( \S+){0,3}? (personal|data|information|categories)|\bnous\b( \S+){0,3} vend|\bwir\b( \S+){0,3} verkauf|verkaufen wir|\bvendemos\b|(podemos|podr[íi]amos) vender`),
 }
 
 // advertising: third-party (interest-based, targeted) advertising.
@@ -98,8 +98,8 @@ var advertising = polarity{
 var (
 	impliedUse = regexp.MustCompile(`\b(by|if you|when you|as you|once you)\b (\S+ ){0,2}(continu|keep|proceed|brows|navigat|remain|us(e|ing) (this|our|the) (site|website))\S*( \S+){0,14}? (you (are )?(consent|agree|accept)\S*|(you )?(are|will be) deemed to (have )?(consent|agree|accept)\S*|constitutes? (your )?(consent|agreement|acceptance))|` +
 		`(en|si vous) (continu|poursuiv|naviguant|utilisant)\S*( \S+){0,10}? (vous acceptez|vous consentez|vous donnez votre (accord|consentement)|vous [êe]tes r[ée]put[ée])|` +
-		`(durch die (weitere )?nutzung|mit der (weiteren )?nutzung|wenn sie (\S+ ){0,3}weiter(hin)? (nutzen|besuchen|surfen)|indem sie (\S+ ){0,3}(weiter|nutzen))( \S+){0,12}? (stimmen sie|einverstanden|willigen sie|erkl[äa]ren sie sich)|` +
-		`(si (contin[úu]as?|sigues?) (navegando|utilizando|usando)|al (continuar|seguir) (navegando|utilizando|usando)|al (navegar|utilizar|usar))( \S+){0,12}? (aceptas?|consientes?|consiente|est[áa]s? de acuerdo|presta su consentimiento)`)
+		`(durch die (weitere )?nutzung|mit der (weiteren )?nutzung|wenn sie (\S+ ){0,3}weiter(hin)? (nutzen|besuchen|surfen)|indem sie (\S+ ){0,3}(weiter|nutzen))\S*( \S+){0,12}? (stimmen sie|einverstanden|willigen sie|erkl[äa]ren sie sich)|` +
+		`(si (contin[úu]as?|sigues?) (navegando|utilizando|usando)|al (continuar|seguir) (navegando|utilizando|usando)|al (navegar|utilizar|usar))\S*( \S+){0,12}? (aceptas?|consientes?|consiente|est[áa]s? de acuerdo|presta su consentimiento)`)
 	impliedObject = regexp.MustCompile(`consent|cookie|tracking|traceur|t[ée]moin|einwillig|consentimiento`)
 	impliedNot    = regexp.MustCompile(`changes|modifications|[äa]nderungen|cambios|modificaciones`)
 	// explicitConsent: consent asked for before cookies are set.

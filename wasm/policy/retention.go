@@ -16,15 +16,15 @@ var (
 	durationAfter  = regexp.MustCompile(`^\s*(of age|old|ago|preceding|prior|before|d'[âa]ge|alt|de edad)`)
 )
 
-const numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|eighteen|twenty[- ]four|twenty|thirty|sixty|ninety|un|une|deux|trois|quatre|cinq|six|douze|treize|trente|ein|einem|einen|eines|zwei|drei|vier|fünf|sechs|zwölf|dreizehn|dreißig|uno|una|dos|tres|cuatro|cinco|seis|doce|trece|treinta`
+const numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|eighteen|twenty[- ]four|twenty|thirty|sixty|ninety|un|une|deux|trois|quatre|cinq|six|sept|dix|douze|treize|trente|ein|einem|einen|eines|zwei|drei|vier|fünf|sechs|sieben|zehn|zwölf|dreizehn|dreißig|uno|una|dos|tres|cuatro|cinco|seis|siete|diez|doce|trece|treinta`
 
 var numberValue = map[string]int{
 	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
 	"eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "eighteen": 18, "twenty": 20,
 	"twenty-four": 24, "twenty four": 24, "thirty": 30, "sixty": 60, "ninety": 90,
-	"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "douze": 12, "treize": 13, "trente": 30,
-	"ein": 1, "einem": 1, "einen": 1, "eines": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "zwölf": 12, "dreizehn": 13, "dreißig": 30,
-	"uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "doce": 12, "trece": 13, "treinta": 30,
+	"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "dix": 10, "douze": 12, "treize": 13, "trente": 30,
+	"ein": 1, "einem": 1, "einen": 1, "eines": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "zehn": 10, "zwölf": 12, "dreizehn": 13, "dreißig": 30,
+	"uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "diez": 10, "doce": 12, "trece": 13, "treinta": 30,
 }
 
 // unitDays converts a unit word to days.

@@ -39,13 +39,13 @@ func signals(ss []sentence, c *Claims, ev map[string]string) {
 	for _, s := range ss {
 		d, g := dntMention.MatchString(s.norm), gpcMention.MatchString(s.norm)
 		if d {
-			dnt.add(signalVerdict(dntMention.ReplaceAllString(s.norm, " ")), s.raw)
+			dnt.add(signalVerdict(dntMention.ReplaceAllString(s.norm, "signal")), s.raw)
 		}
 		if g {
-			gpc.add(signalVerdict(gpcMention.ReplaceAllString(s.norm, " ")), s.raw)
+			gpc.add(signalVerdict(gpcMention.ReplaceAllString(s.norm, "signal")), s.raw)
 		}
 		if generic == "" && anySignal.MatchString(s.norm) {
-			rest := dntMention.ReplaceAllString(gpcMention.ReplaceAllString(s.norm, " "), " ")
+			rest := dntMention.ReplaceAllString(gpcMention.ReplaceAllString(s.norm, "signal"), "signal")
 			if v := signalVerdict(rest); v != "" {
 				generic, genericEv = v, s.raw
 			}
