@@ -4,7 +4,7 @@ package policy
 func extract(text string) Claims {
 	ss := sentences(text)
 	ev := map[string]string{}
-	c := Claims{Site: siteOf(text)}
+	c := Claims{Site: siteOf(text, ss)}
 	signals(ss, &c, ev)
 	c.SellsPersonalData = sells.decide(ss, ev)
 	c.ThirdPartyAdvertising = advertising.decide(ss, ev)

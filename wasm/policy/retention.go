@@ -16,6 +16,9 @@ var (
 	durationAfter  = regexp.MustCompile(`^\s*(of age|old|ago|preceding|prior|before|d'[âa]ge|alt|de edad)`)
 )
 
+// unitWords: a sentence without one of them states no period.
+var unitWords = []string{"day", "week", "month", "year", "jour", "semaine", "mois", "ans", "année", "tag", "woche", "monat", "jahr", "día", "dia", "semana", "mes", "año", "ano"}
+
 const numberWords = `one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|eighteen|twenty[- ]four|twenty|thirty|sixty|ninety|un|une|deux|trois|quatre|cinq|six|sept|dix|douze|treize|trente|ein|einem|einen|eines|zwei|drei|vier|fünf|sechs|sieben|zehn|zwölf|dreizehn|dreißig|uno|una|dos|tres|cuatro|cinco|seis|siete|diez|doce|trece|treinta`
 
 var numberValue = map[string]int{
@@ -44,7 +47,7 @@ func unitDays(unit string) int {
 func maxRetention(ss []sentence, ev map[string]string) *int {
 	best := -1
 	for _, s := range ss {
-		if !retentionVerb.MatchString(s.norm) {
+		if !hasAny(s.norm, unitWords) || !retentionVerb.MatchString(s.norm) {
 			continue
 		}
 		for _, m := range duration.FindAllStringSubmatchIndex(s.norm, -1) {

@@ -20,6 +20,9 @@ var (
 	signalYes = regexp.MustCompile(`honou?r|respect|respond|recogni[sz]e|comply|process|abide|treat\S* (\S+ ){0,4}as|support|act on|accept|r[ée]pond|respect|reconna[iî]|prenons en compte|tenons compte|beachten|ber[üu]cksichtigen|respektieren|unterst[üu]tzen|verarbeiten|reagieren|respetamos|respondemos|reconocemos|atendemos|procesamos`)
 )
 
+// signalWords: a sentence without one of them is not about signals.
+var signalWords = []string{"track", "dnt", "suivre", "pister", "verfolg", "rastrear", "seguimiento", "gpc", "privacy control", "signa", "señal", "contrôle global", "control global"}
+
 // signalVerdict returns honored, not-honored or "" for a sentence with the
 // signal's mention removed.
 func signalVerdict(rest string) string {
@@ -37,6 +40,9 @@ func signals(ss []sentence, c *Claims, ev map[string]string) {
 	var generic, genericEv string
 	dnt, gpc := verdicts{}, verdicts{}
 	for _, s := range ss {
+		if !hasAny(s.norm, signalWords) {
+			continue
+		}
 		d, g := dntMention.MatchString(s.norm), gpcMention.MatchString(s.norm)
 		if d {
 			dnt.add(signalVerdict(dntMention.ReplaceAllString(s.norm, "signal")), s.raw)

@@ -7,14 +7,14 @@ import (
 )
 
 var (
-	siteAt = regexp.MustCompile(`(?i)\b(?:website|site|webseite|website|sitio web|site web|site internet|internetseite)s?\s+(?:at|à|unter|en)?\s*(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b`)
+	siteAt = regexp.MustCompile(`\b(?:website|site|webseite|website|sitio web|site web|site internet|internetseite)s?\s+(?:at|à|unter|en)?\s*(?:https?://)?((?:[a-z0-9-]+\.)+[a-z]{2,})\b`)
 	email  = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@((?:[a-z0-9-]+\.)+[a-z]{2,})\b`)
 )
 
 // siteOf guesses the site the policy belongs to: the URL on its first line
 // (saved pages start with it), else "our website at example.com", else the
 // most frequent e-mail domain. "www." is dropped.
-func siteOf(text string) string {
+func siteOf(text string, ss []sentence) string {
 	first := strings.TrimSpace(text)
 	if i := strings.IndexByte(first, '\n'); i >= 0 {
 		first = strings.TrimSpace(first[:i])
@@ -24,8 +24,15 @@ func siteOf(text string) string {
 			return bareHost(u.Hostname())
 		}
 	}
-	if m := siteAt.FindStringSubmatch(text); m != nil {
-		return bareHost(m[1])
+	for _, s := range ss {
+		if strings.Contains(s.norm, "site") && strings.Contains(s.norm, ".") {
+			if m := siteAt.FindStringSubmatch(s.norm); m != nil {
+				return bareHost(m[1])
+			}
+		}
+	}
+	if !strings.Contains(text, "@") {
+		return ""
 	}
 	count := map[string]int{}
 	best := ""

@@ -114,6 +114,17 @@ func trimSentence(s string) string {
 	}
 }
 
+// hasAny reports whether s contains one of the keywords: a cheap test before
+// a rule's regular expressions.
+func hasAny(s string, keywords []string) bool {
+	for _, k := range keywords {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
+}
+
 var normReplacer = strings.NewReplacer(
 	"’", "'", "‘", "'", "“", "\"", "”", "\"", "„", "\"", "«", "\"", "»", "\"",
 	"–", "-", "—", "-", "‐", "-", "‑", "-", "\u00a0", " ", "\u202f", " ", "\t", " ",

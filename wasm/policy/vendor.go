@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -65,8 +64,9 @@ var ambiguous = map[string]bool{
 var descriptive = []string{" embeds", " widgets", " chat", " counter", " Pixel"}
 
 type vendorTable struct {
-	names     *regexp.Regexp
-	ids       map[string]string // name as matched -> id
+	ids       map[string]string // name (tokens joined by one space) -> id
+	first     map[string]bool   // first tokens of names
+	maxWords  int               // tokens in the longest name
 	analytics map[string]bool   // id -> analytics or session replay
 }
 
@@ -95,17 +95,49 @@ func loadVendors() {
 	for n, id := range aliases {
 		names[n] = id
 	}
-	vendors.ids = map[string]string{}
-	var all []string
+	vendors.ids, vendors.first = map[string]string{}, map[string]bool{}
 	for n, id := range names {
 		for _, v := range variants(n) {
-			if _, dup := vendors.ids[v]; !dup {
-				vendors.ids[v] = id
-				all = append(all, v)
+			t := tokens(v)
+			if len(t) == 0 {
+				continue
+			}
+			vendors.first[t[0]] = true
+			key := strings.Join(t, " ")
+			if _, dup := vendors.ids[key]; !dup {
+				vendors.ids[key] = id
+			}
+			if len(t) > vendors.maxWords {
+				vendors.maxWords = len(t)
 			}
 		}
 	}
-	vendors.names = alternation(all)
+}
+
+// tokens splits s into words: letters and digits, with . - & inside a word
+// ("Customer.io", "Cookie-Script") kept.
+func tokens(s string) []string {
+	var out []string
+	start := -1
+	isWord := func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+	rs := []rune(s)
+	for i, r := range rs {
+		inner := (r == '.' || r == '-' || r == '&') && start >= 0 && i+1 < len(rs) && isWord(rs[i+1])
+		if isWord(r) || inner {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, string(rs[start:i]))
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, string(rs[start:]))
+	}
+	return out
 }
 
 // displayNames splits a display name into the names it holds.
@@ -154,25 +186,6 @@ func variants(n string) []string {
 	return out
 }
 
-// alternation builds a whole-word regexp of names, longest first so that
-// "Google Analytics for Firebase" wins over "Google Analytics".
-func alternation(names []string) *regexp.Regexp {
-	if len(names) == 0 {
-		return nil
-	}
-	sort.Slice(names, func(i, j int) bool {
-		if len(names[i]) != len(names[j]) {
-			return len(names[i]) > len(names[j])
-		}
-		return names[i] < names[j]
-	})
-	q := make([]string, len(names))
-	for i, n := range names {
-		q[i] = regexp.QuoteMeta(n)
-	}
-	return regexp.MustCompile(`(?:^|[^\p{L}\p{N}])(` + strings.Join(q, "|") + `)(?:$|[^\p{L}\p{N}])`)
-}
-
 // namedVendors returns the sorted analytics and other vendor ids the
 // sentences name, with evidence under analytics_vendors.ID or
 // other_vendors.ID.
@@ -181,15 +194,13 @@ func namedVendors(ss []sentence, ev map[string]string) (analytics, other []strin
 	analytics, other = []string{}, []string{}
 	seen := map[string]bool{}
 	for _, s := range ss {
-		text := normReplacer.Replace(s.raw)
-		if vendors.names == nil {
-			break
-		}
-		for _, m := range vendors.names.FindAllStringSubmatch(text, -1) {
-			id := vendors.ids[m[1]]
+		words := tokens(s.raw)
+		for i := 0; i < len(words); i++ {
+			id, n := lookupVendor(words[i:])
 			if id == "" {
 				continue
 			}
+			i += n - 1
 			key := "other_vendors." + id
 			if vendors.analytics[id] {
 				key = "analytics_vendors." + id
@@ -206,6 +217,21 @@ func namedVendors(ss []sentence, ev map[string]string) (analytics, other []strin
 		}
 	}
 	return sortUnique(analytics), sortUnique(other)
+}
+
+// lookupVendor returns the vendor named by the longest run of words at the
+// start of words, and the number of words in the name.
+func lookupVendor(words []string) (string, int) {
+	if !vendors.first[words[0]] {
+		return "", 0
+	}
+	n := min(vendors.maxWords, len(words))
+	for ; n > 0; n-- {
+		if id, ok := vendors.ids[strings.Join(words[:n], " ")]; ok {
+			return id, n
+		}
+	}
+	return "", 0
 }
 
 // sortUnique sorts ids and drops duplicates in place.
