@@ -81,7 +81,7 @@ var sells = polarity{
 	mention:  regexp.MustCompile(`(\b(sell|sells|sold|selling)\b|\bvend(ons|re|u|us|ent|emos|er|ido|en)\b|verkauf|\bventa\b).*\b(personal|information|data|donn[ée]es|informations|daten|datos|informaci[óo]n)`),
 	neutral:  regexp.MustCompile(`\bif we\b|\bsi nous\b|\bfalls wir\b|\bsi (nosotros )?vend|(sell|sale of) (\S+ ){0,2}(business|company|assets|products|services|stock|shares)\b`),
 	no:       regexp.MustCompile(`(\bnot\b|\bnever\b|n't\b|\bno longer\b|\bnor\b)( \S+){0,3}? (sell|sold)\b|\bne (\S+ ){0,2}vend\S*( \S+){0,4} (pas|jamais)\b|\bn'(avons|ont) (jamais|pas) vendu|\b(verkaufen|verkauft)\b( \S+){0,5} (nicht|keine|niemals)\b|\b(nicht|keine|niemals)\b( \S+){0,4} (verkauf|verkauft)|\b(no|nunca)\b( \S+){0,2} vend`),
-	yes:      regexp.MustCompile(`\bwe\b( \S+){0,3}? (sell|sold)( \S+){0,3}? (personal|data|information|categories)|\bnous\b( \S+){0,3} vend|\bwir\b( \S+){0,3} verkauf|verkaufen wir|\bvendemos\b|(podemos|podr[íi]amos) vender`),
+	yes:      regexp.MustCompile(`\bwe\b( \S+){0,3}? (sell|sold)( \S+){0,3}? (personal|data|information|categories|identifiers|email addresses|profiles)|\bnous\b( \S+){0,3} vend|\bwir\b( \S+){0,3} verkauf|verkaufen wir|\bvendemos\b|(podemos|podr[íi]amos) vender`),
 }
 
 // advertising: third-party (interest-based, targeted) advertising.
@@ -158,7 +158,7 @@ var technologies = termSet{
 	keywords: []string{"cookie", "témoin", "traceur", "beacon", "pixel", "gif", "balise", "baliza", "píxel", "storage", "shared object", "indexeddb", "stockage", "speicher", "almacenamiento", "fingerprint", "empreinte", "huella", "fingerabdruck"},
 	terms: []term{
 		{"cookies", regexp.MustCompile(`\bcookies?\b|\btémoins\b|\btraceurs\b`)},
-		{"web-beacons", regexp.MustCompile(`web[- ]?beacons?|pixel[- ]tags?|tracking[- ]pixels?|clear gifs?|single[- ]pixel gifs?|spy pixels?|pixels? (espions?|invisibles?|de suivi)|balises (web|pixels?)|z[äa]hlpixel|balizas web|p[íi]xeles (de seguimiento|invisibles)|\bpixels? (tags?|code)\b`)},
+		{"web-beacons", regexp.MustCompile(`web[- ]?beacons?|pixel[- ]tags?|tracking[- ]pixels?|clear gifs?|single[- ]pixel gifs?|spy pixels?|pixels? (espions?|invisibles?|de suivi)|balises (web|pixels?)|z[äa]hlpixel|balizas web|p[íi]xeles (de seguimiento|invisibles)|\bpixels? (tags?|code)\b|\bpixels?\b.*\b(cookies?|track\S*|ads|advertis\S*)\b|\b(cookies?|track\S*|advertis\S*)\b.*\bpixels?\b`)},
 		{"local-storage", regexp.MustCompile(`local[- ]?storage|html5 (local )?storage|local shared objects?|flash cookies|web storage|session[- ]?storage|indexeddb|stockage local|lokale[rn]? speicher|almacenamiento local`)},
 		{"fingerprinting", regexp.MustCompile(`fingerprint|empreinte (num[ée]rique|digitale) (du navigateur|de l'appareil|du terminal)|huella digital (del dispositivo|del navegador)|geräte-?fingerabdruck|browser-?fingerabdruck`)},
 	}}

@@ -10,7 +10,7 @@ func extract(text string) Claims {
 	c.ThirdPartyAdvertising = advertising.decide(ss, ev)
 	c.AnalyticsVendors, c.OtherVendors = namedVendors(ss, ev)
 	c.TrackingTechnologies = terms(ss, technologies, "tracking_technologies", notUsed, ev)
-	c.CookieCategories = terms(ss, categories, "cookie_categories", nil, ev)
+	c.CookieCategories = terms(ss, categories, "cookie_categories", notUsed, ev)
 	c.ImpliedConsent = impliedConsent(ss, ev)
 	c.Languages = languages(ss)
 	c.RetentionMaxDays = maxRetention(ss, ev)

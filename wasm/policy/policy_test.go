@@ -36,6 +36,18 @@ func TestTestdataPolicies(t *testing.T) {
 			TrackingTechnologies: []string{"cookies", "web-beacons"}, CookieCategories: []string{"advertising", "analytics", "necessary"},
 			ImpliedConsent: Yes, Languages: []string{"es"}, RetentionMaxDays: days(5 * 365),
 		}},
+		{"en_us.txt", Claims{
+			Site: "acme-deals.com", DNT: NotHonored, GPC: Honored, SellsPersonalData: Yes, ThirdPartyAdvertising: Yes,
+			AnalyticsVendors: []string{"google-analytics", "mixpanel"}, OtherVendors: []string{"criteo", "the-trade-desk"},
+			TrackingTechnologies: []string{"cookies", "fingerprinting", "web-beacons"}, CookieCategories: []string{},
+			ImpliedConsent: Unstated, Languages: []string{"en"}, RetentionMaxDays: days(3 * 365),
+		}},
+		{"en_cookies.txt", Claims{
+			DNT: Unstated, GPC: Unstated, SellsPersonalData: Unstated, ThirdPartyAdvertising: No,
+			AnalyticsVendors: []string{"matomo"}, OtherVendors: []string{"vimeo", "youtube"},
+			TrackingTechnologies: []string{"cookies", "local-storage"}, CookieCategories: []string{"analytics", "necessary", "preferences", "social-media"},
+			ImpliedConsent: No, Languages: []string{"en"}, RetentionMaxDays: days(6 * 365),
+		}},
 		{"bilingual.txt", Claims{
 			DNT: Honored, GPC: Unstated, SellsPersonalData: No, ThirdPartyAdvertising: No,
 			AnalyticsVendors: []string{"google-analytics"}, OtherVendors: []string{},
@@ -145,6 +157,7 @@ func TestSentenceRules(t *testing.T) {
 		{"sells", "In the last 12 months we have sold the following categories of personal information: identifiers.", Yes},
 		{"sells", "You have the right to opt out of the sale of your personal information.", Unstated},
 		{"sells", "Do Not Sell My Personal Information", Unstated},
+		{"sells", "We have sold identifiers to data brokers.", Yes},
 		{"sells", "If we sell our business, your data may be transferred to the buyer.", Unstated},
 		{"sells", "We sell hand-made furniture and collect the data needed to deliver it.", Unstated},
 		{"sells", "Nous ne vendons jamais vos données.", No},
@@ -174,9 +187,12 @@ func TestSentenceRules(t *testing.T) {
 		{"tech", "Our partners may use device fingerprinting to detect fraud.", "fingerprinting"},
 		{"tech", "We do not use fingerprinting.", ""},
 		{"tech", "Flash cookies (local shared objects) store your settings.", "cookies,local-storage"},
+		{"tech", "Our partners use cookies and pixels to measure ad campaigns.", "cookies,web-beacons"},
+		{"tech", "Images are resized to 800 pixels.", ""},
 		// Cookie categories.
 		{"categories", "We use strictly necessary cookies and, with consent, analytics cookies and advertising cookies.", "advertising,analytics,necessary"},
 		{"categories", "Withdraw consent to the use of tracking cookies at any time.", ""},
+		{"categories", "We do not use advertising cookies.", ""},
 		{"categories", "Nous utilisons des cookies fonctionnels.", "functional"},
 		// Vendors.
 		{"analytics", "We use Google Analytics and Hotjar.", "google-analytics,hotjar"},
