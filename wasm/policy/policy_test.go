@@ -150,6 +150,12 @@ func TestSentenceRules(t *testing.T) {
 		{"gpc", "At this time we do not recognize automated browser signals regarding tracking mechanisms, which may include do-not-track instructions.", NotHonored},
 		{"gpc", "We honor the request of do not track signals sent by your browser.", Unstated},
 		{"gpc", "We do not respond to automated browser signals. We honor the Global Privacy Control.", Honored},
+		{"gpc", "If your browser sends the Global Privacy Control signal, we will opt you out of targeted advertising.", Honored},
+		{"gpc", "Not all browsers support GPC, but when we receive it we treat it as a request to opt out of sharing.", Honored},
+		{"gpc", "When we detect a GPC signal, we will not sell or share your personal information from that browser.", Honored},
+		{"gpc", "Learn more about the Global Privacy Control at globalprivacycontrol.org.", Unstated},
+		{"dnt", "Some browsers offer a Do Not Track setting that tells websites you do not want to be tracked.", Unstated},
+		{"dnt", "We currently do not honor DNT.", NotHonored},
 		// Sale of personal data.
 		{"sells", "We do not sell your personal information.", No},
 		{"sells", "We will never sell your data to anyone.", No},

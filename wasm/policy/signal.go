@@ -17,15 +17,20 @@ var (
 	// is removed from the sentence ("do not track" holds a "not").
 	signalNo = regexp.MustCompile(`(\bnot\b|\bnever\b|n't\b|\bunable to\b|\bno longer\b)( \S+){0,3}? (currently )?(respond|recogni[sz]|honou?r|support|process|act on|react|comply|treat|alter|change|accept)|\bignore|no (uniform |industry |common )?standard|ne (\S+ ){0,3}(r[ée]pond|r[ée]agi|reconna[iî]|prend|tient|trait|respect|donn)\S*( \S+){0,4} (pas|aucun)|n'(honor|accept|r[ée]ag|applique)\S*( \S+){0,3} pas|(reagier|beachte|ber[üu]cksichtig|unterst[üu]tz|erkenn|respektier|verarbeit)\S*( \S+){0,4} (nicht|keine)|\bnicht\b( \S+){0,3} (reagier|beachte|ber[üu]cksichtig|unterst[üu]tz|erkenn|respektier)|\bkeine\b|\bno\b( \S+){0,2} (respond|reconoc|atend|proces|respet|admit)`)
 	// signalYes: the signal is acted on.
-	signalYes = regexp.MustCompile(`honou?r|respect|respond|recogni[sz]e|comply|process|abide|treat\S* (\S+ ){0,4}as|support|act on|accept|r[ée]pond|respect|reconna[iî]|prenons en compte|tenons compte|beachten|ber[üu]cksichtigen|respektieren|unterst[üu]tzen|verarbeiten|reagieren|respetamos|respondemos|reconocemos|atendemos|procesamos`)
+	signalYes = regexp.MustCompile(`opt (you |users |visitors )?out|(will|shall) not (sell|share)|stop (selling|sharing)|honou?r|respect|respond|recogni[sz]e|comply|process|abide|treat\S* (\S+ ){0,4}as|support|act on|accept|r[ée]pond|respect|reconna[iî]|prenons en compte|tenons compte|beachten|ber[üu]cksichtigen|respektieren|unterst[üu]tzen|verarbeiten|reagieren|respetamos|respondemos|reconocemos|atendemos|procesamos`)
 )
 
 // signalWords: a sentence without one of them is not about signals.
 var signalWords = []string{"track", "dnt", "suivre", "pister", "verfolg", "rastrear", "seguimiento", "gpc", "privacy control", "signa", "señal", "contrôle global", "control global"}
 
+// othersNot: negations about browsers, not about what the site does ("not
+// all browsers support GPC").
+var othersNot = regexp.MustCompile(`not all (web )?(browsers|devices|websites|sites)|(browsers|devices) (that|which) (do not|don't) (support|send)`)
+
 // signalVerdict returns honored, not-honored or "" for a sentence with the
 // signal's mention removed.
 func signalVerdict(rest string) string {
+	rest = othersNot.ReplaceAllString(rest, " ")
 	switch {
 	case signalNo.MatchString(rest):
 		return NotHonored
