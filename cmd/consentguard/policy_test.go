@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consentguard/consentguard/internal/fixture"
+	"github.com/consentguard/consentguard/wasm/policy/policytest"
 )
 
 // policyJSON decodes the command's output strictly: exactly claims.json's
@@ -46,24 +46,13 @@ func decodePolicy(t *testing.T, out string) policyJSON {
 // TestPolicySeeds: on the three real policies the command prints exactly the
 // values of claims.json.
 func TestPolicySeeds(t *testing.T) {
-	dir := fixture.SharedPath(t, "seeds")
-	raw, err := os.ReadFile(filepath.Join(dir, "claims.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatal(err)
-	}
-	for name, msg := range all {
-		if !strings.HasSuffix(name, ".txt") {
-			continue
-		}
+	for _, seed := range policytest.Seeds(t) {
+		name := seed.Name
 		var want policyJSON
-		if err := json.Unmarshal(msg, &want); err != nil {
+		if err := json.Unmarshal(seed.Want, &want); err != nil {
 			t.Fatal(err)
 		}
-		code, out, errs := run(t, "", "policy", filepath.Join(dir, name))
+		code, out, errs := run(t, "", "policy", seed.Path)
 		if code != 0 {
 			t.Fatalf("%s: exit %d: %s", name, code, errs)
 		}

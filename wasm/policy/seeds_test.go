@@ -3,12 +3,11 @@ package policy
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
-	"github.com/consentguard/consentguard/internal/fixture"
+	"github.com/consentguard/consentguard/wasm/policy/policytest"
 )
 
 // seedClaims is one entry of ../shared/seeds/claims.json.
@@ -21,37 +20,22 @@ type seedClaims struct {
 // ../shared/seeds: every field as claims.json says, and each evidence hint
 // that quotes the policy inside the evidence sentence.
 func TestSeeds(t *testing.T) {
-	dir := fixture.SharedPath(t, "seeds")
-	raw, err := os.ReadFile(filepath.Join(dir, "claims.json"))
-	if err != nil {
-		t.Fatal(err)
+	seeds := policytest.Seeds(t)
+	if len(seeds) != 3 {
+		t.Fatalf("claims.json has %d policies, want 3", len(seeds))
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &all); err != nil {
-		t.Fatalf("claims.json: %v", err)
-	}
-	n := 0
-	for name, msg := range all {
-		if !strings.HasSuffix(name, ".txt") {
-			continue
-		}
-		n++
-		t.Run(name, func(t *testing.T) {
+	for _, seed := range seeds {
+		t.Run(seed.Name, func(t *testing.T) {
 			var want seedClaims
-			dec := json.NewDecoder(strings.NewReader(string(msg)))
-			if err := dec.Decode(&want); err != nil {
-				t.Fatalf("claims.json %s: %v", name, err)
+			if err := json.Unmarshal(seed.Want, &want); err != nil {
+				t.Fatalf("claims.json %s: %v", seed.Name, err)
 			}
-			text, err := os.ReadFile(filepath.Join(dir, name))
+			text, err := os.ReadFile(seed.Path)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := Extract(string(text))
-			checkSeed(t, got, want)
+			checkSeed(t, Extract(string(text)), want)
 		})
-	}
-	if n != 3 {
-		t.Fatalf("claims.json has %d policies, want 3", n)
 	}
 }
 
