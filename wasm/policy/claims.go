@@ -87,7 +87,7 @@ var sells = polarity{
 // advertising: third-party (interest-based, targeted) advertising.
 var advertising = polarity{
 	field:    "third_party_advertising",
-	keywords: []string{"advertis", "ads", "ad ", "marketing", "target", "retarget", "remarket", "publicit", "werb", "third part", "across", "over time"},
+	keywords: []string{"advertis", " ads", " ad ", "marketing", "retarget", "remarket", "publicit", "werb", "third part", "third-part", "across", "over time"},
 	yes: regexp.MustCompile(`third[- ]party advertis|advertis\S* (partners?|networks?|companies|providers?|vendors?|cookies|technolog)|\bad (networks?|partners?|servers?)\b|interest[- ]based (ads|advertis)|(targeted|personali[sz]ed|behaviou?ral|retargeting|remarketing) (ads|advertis)|\b(serve|display|show|deliver|tailor|target)\S* (\S+ ){0,3}(ads|advertisements)\b|marketing cookies|retargeting|remarketing|` +
 		`publicit[ée]s? (cibl[ée]es?|personnalis[ée]es?|comportementales?)|partenaires publicitaires|r[ée]gies publicitaires|cookies (publicitaires|de ciblage)|` +
 		`werbepartner|werbenetzwerk|(personalisierte|interessenbezogene|zielgerichtete|nutzungsbasierte) werbung|(marketing|werbe)-?cookies|` +
@@ -100,13 +100,16 @@ var advertising = polarity{
 
 // Implied consent: "by continuing to use this site you consent". A sentence
 // counts when it infers agreement from use (impliedUse), is about consent or
-// cookies (impliedObject) and is not about accepting changes to the policy.
+// cookies (impliedObjectWords) and is not about accepting changes to the policy.
 var (
 	impliedUse = regexp.MustCompile(`\b(by|if you|when you|as you|once you)\b (\S+ ){0,2}(continu|keep|proceed|brows|navigat|remain|us(e|ing) (this|our|the) (site|website))\S*( \S+){0,14}? (you (are )?(consent|agree|accept)\S*|(you )?(are|will be) deemed to (have )?(consent|agree|accept)\S*|constitutes? (your )?(consent|agreement|acceptance))|` +
 		`(en|si vous) (continu|poursuiv|naviguant|utilisant)\S*( \S+){0,10}? (vous acceptez|vous consentez|vous donnez votre (accord|consentement)|vous [êe]tes r[ée]put[ée])|` +
 		`(durch die (weitere )?nutzung|mit der (weiteren )?nutzung|wenn sie (\S+ ){0,3}weiter(hin)? (nutzen|besuchen|surfen)|indem sie (\S+ ){0,3}(weiter|nutzen))\S*( \S+){0,12}? (stimmen sie|einverstanden|willigen sie|erkl[äa]ren sie sich)|` +
 		`(si (contin[úu]as?|sigues?) (navegando|utilizando|usando)|al (continuar|seguir) (navegando|utilizando|usando)|al (navegar|utilizar|usar))\S*( \S+){0,12}? (aceptas?|consientes?|consiente|est[áa]s? de acuerdo|presta su consentimiento)`)
-	impliedObject = regexp.MustCompile(`consent|cookie|tracking|traceur|t[ée]moin|einwillig|consentimiento`)
+	// impliedObjectWords: the sentence is about consent, cookies or
+	// tracking; impliedUseWords: it speaks of using or browsing the site.
+	impliedObjectWords = []string{"consent", "cookie", "tracking", "traceur", "témoin", "temoin", "einwillig", "einverstanden", "zustimm"}
+	impliedUseWords    = []string{"contin", "keep", "proceed", "brows", "navig", "remain", "using", "use this", "use our", "use the", "poursuiv", "utilis", "weiter", "nutz", "sigu", "usando", "usar"}
 	impliedNot    = regexp.MustCompile(`changes|modifications|[äa]nderungen|cambios|modificaciones`)
 	// explicitConsent: consent asked for before cookies are set.
 	explicitConsent = regexp.MustCompile(`(ask|request|obtain|seek)\S* (for )?your (prior |explicit |express )?consent|only (with|after) your (prior |explicit |express )?consent|(demandons|recueillons) votre consentement|mit ihrer (ausdr[üu]cklichen )?einwilligung|(solicitamos|pedimos) (su|tu) consentimiento`)
@@ -120,7 +123,7 @@ var (
 // it never mentions consent.
 func impliedConsent(ss []sentence, ev map[string]string) string {
 	for _, s := range ss {
-		if impliedObject.MatchString(s.norm) && !impliedNot.MatchString(s.norm) && impliedUse.MatchString(s.norm) {
+		if hasAny(s.norm, impliedObjectWords) && hasAny(s.norm, impliedUseWords) && !impliedNot.MatchString(s.norm) && impliedUse.MatchString(s.norm) {
 			ev["implied_consent"] = s.raw
 			return Yes
 		}

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/consentguard/consentguard/wasm/policy/policytest"
 )
 
 // seedCorpus adds the test policies and a few hostile strings.
@@ -142,5 +144,28 @@ func BenchmarkFindLinks(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		FindLinks(p, base)
+	}
+}
+
+// BenchmarkExtractSeeds: the three real policies of ../shared/seeds (58 KB).
+func BenchmarkExtractSeeds(b *testing.B) {
+	var texts []string
+	size := 0
+	for _, s := range policytest.Seeds(b) {
+		t, err := os.ReadFile(s.Path)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(t))
+		size += len(t)
+	}
+	Extract("")
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, t := range texts {
+			Extract(t)
+		}
 	}
 }

@@ -16,6 +16,10 @@ var (
 	durationAfter  = regexp.MustCompile(`^\s*(of age|old|ago|preceding|prior|before|d'[âa]ge|alt|de edad)`)
 )
 
+// retentionWords: a sentence without one of them says nothing of keeping
+// data (retentionVerb then decides).
+var retentionWords = []string{"retain", "retention", "keep", "kept", "store", "hold", "held", "delet", "eras", "expir", "lifetime", "last", "conserv", "supprim", "durée", "aufbewahr", "speicher", "lösch", "losch", "laufzeit", "almacen", "elimin", "suprim", "caduc", "plazo"}
+
 // unitWords: a sentence without one of them states no period.
 var unitWords = []string{"day", "week", "month", "year", "jour", "semaine", "mois", "ans", "année", "tag", "woche", "monat", "jahr", "día", "dia", "semana", "mes", "año", "ano"}
 
@@ -47,7 +51,7 @@ func unitDays(unit string) int {
 func maxRetention(ss []sentence, ev map[string]string) *int {
 	best := -1
 	for _, s := range ss {
-		if !hasAny(s.norm, unitWords) || !retentionVerb.MatchString(s.norm) {
+		if !hasAny(s.norm, unitWords) || !hasAny(s.norm, retentionWords) || !retentionVerb.MatchString(s.norm) {
 			continue
 		}
 		for _, m := range duration.FindAllStringSubmatchIndex(s.norm, -1) {
