@@ -110,7 +110,7 @@ var (
 	// tracking; impliedUseWords: it speaks of using or browsing the site.
 	impliedObjectWords = []string{"consent", "cookie", "tracking", "traceur", "témoin", "temoin", "einwillig", "einverstanden", "zustimm"}
 	impliedUseWords    = []string{"contin", "keep", "proceed", "brows", "navig", "remain", "using", "use this", "use our", "use the", "poursuiv", "utilis", "weiter", "nutz", "sigu", "usando", "usar"}
-	impliedNot    = regexp.MustCompile(`changes|modifications|[äa]nderungen|cambios|modificaciones`)
+	impliedNot         = regexp.MustCompile(`changes|modifications|[äa]nderungen|cambios|modificaciones`)
 	// explicitConsent: consent asked for before cookies are set.
 	explicitConsent = regexp.MustCompile(`(ask|request|obtain|seek)\S* (for )?your (prior |explicit |express )?consent|only (with|after) your (prior |explicit |express )?consent|(demandons|recueillons) votre consentement|mit ihrer (ausdr[üu]cklichen )?einwilligung|(solicitamos|pedimos) (su|tu) consentimiento`)
 	consentWords    = []string{"consent", "einwillig", "zustimmung"}

@@ -2,9 +2,13 @@ package policy
 
 import (
 	"net/url"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/consentguard/consentguard/internal/fixture"
 )
 
 func TestFindLinks(t *testing.T) {
@@ -111,5 +115,33 @@ func (e errString) Error() string { return string(e) }
 func TestExtractHTMLReadError(t *testing.T) {
 	if _, err := ExtractHTML(failingReader{}); err == nil {
 		t.Fatal("read error lost")
+	}
+}
+
+// TestFindLinksRealPages: the policy link of real pages saved in
+// ../shared/data/html (their footers as published).
+func TestFindLinksRealPages(t *testing.T) {
+	dir := fixture.SharedPath(t, "data/html")
+	base, _ := url.Parse("https://www.example.com/")
+	tests := []struct{ file, first string }{
+		{"sample_bbc.html", "https://www.example.com/privacy/"},
+		{"sample_amazon.html", "https://www.example.com/gp/help/customer/display.html/ref=footer_privacy?ie=UTF8&nodeId=468496"},
+		{"sample_stackoverflow.html", "http://stackexchange.com/legal/privacy-policy"},
+		{"sample_wikipedia.html", "https://wikimediafoundation.org/wiki/Privacy_policy"},
+		{"sample_es6.html", ""},
+	}
+	for _, tt := range tests {
+		page, err := os.ReadFile(filepath.Join(dir, tt.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := FindLinks(page, base)
+		first := ""
+		if len(got) > 0 {
+			first = got[0]
+		}
+		if first != tt.first {
+			t.Errorf("%s: first link %q, want %q (all: %q)", tt.file, first, tt.first, got)
+		}
 	}
 }
