@@ -187,6 +187,9 @@ func TestSentenceRules(t *testing.T) {
 		{"implied", "We ask for your consent before we set any cookie that is not necessary.", No},
 		{"implied", "En poursuivant votre navigation, vous acceptez l'utilisation de cookies.", Yes},
 		{"implied", "Al continuar navegando, acepta el uso de cookies.", Yes},
+		{"implied", "Mit der Nutzung unserer Website erklären Sie sich mit der Verwendung von Cookies einverstanden.", Yes},
+		{"implied", "By clicking Accept all, you consent to the use of cookies.", No},
+		{"implied", "Wir setzen Statistik-Cookies nur mit Ihrer Einwilligung.", No},
 		// Tracking technologies.
 		{"tech", "We use cookies, web beacons and local storage.", "cookies,local-storage,web-beacons"},
 		{"tech", "Pixel tags (also known as clear GIFs) may be used in our emails.", "web-beacons"},
