@@ -231,3 +231,15 @@ func itoa(n int) string {
 	b, _ := json.Marshal(n)
 	return string(b)
 }
+
+func TestSentences(t *testing.T) {
+	text := "Intro line\nWe use Google Analytics (e.g. for stats). It is run by Google Inc. in the U.S. and stores data. Really? Yes!\n  • We do not sell data.  \n- Item one\n"
+	var got []string
+	for _, s := range sentences(text) {
+		got = append(got, s.raw)
+	}
+	want := []string{"Intro line", "We use Google Analytics (e.g. for stats).", "It is run by Google Inc. in the U.S. and stores data.", "Really?", "Yes!", "We do not sell data.", "Item one"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
