@@ -169,6 +169,11 @@ func TestSentenceRules(t *testing.T) {
 		{"sells", "Nous ne vendons jamais vos données.", No},
 		{"sells", "Wir verkaufen keine personenbezogenen Daten.", No},
 		{"sells", "No vendemos sus datos personales a terceros.", No},
+		{"sells", "Nous vendons vos données à des partenaires commerciaux.", Yes},
+		{"sells", "Wir verkaufen Ihre Daten an ausgewählte Partner.", Yes},
+		{"sells", "Podemos vender sus datos a terceros.", Yes},
+		{"gpc", "Respetamos la señal Global Privacy Control (GPC) de su navegador.", Honored},
+		{"gpc", "Nous ne tenons pas compte du signal Global Privacy Control.", NotHonored},
 		// Third-party advertising.
 		{"ads", "We use third-party advertising companies to serve ads when you visit our site.", Yes},
 		{"ads", "We do not allow third-party advertising on our site.", No},
