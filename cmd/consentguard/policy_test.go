@@ -177,7 +177,7 @@ func TestPolicyErrors(t *testing.T) {
 		msg  string
 	}{
 		{"no argument", []string{"policy"}, 2, "usage: consentguard policy"},
-		{"help", []string{"policy", "-h"}, 2, "usage: consentguard policy"},
+		{"help", []string{"policy", "-h"}, 0, "usage: consentguard policy"},
 		{"two arguments", []string{"policy", "a", "b"}, 2, "usage: consentguard policy"},
 		{"missing file", []string{"policy", filepath.Join(dir, "nope.txt")}, 1, "nope.txt: no such file"},
 		{"directory", []string{"policy", dir}, 1, "is a directory, not a policy file"},
