@@ -101,6 +101,13 @@ type Config struct {
 	MaxHeaderBytes int   `json:"max_header_bytes,omitempty"`
 	MaxBodyBytes   int64 `json:"max_body_bytes,omitempty"`
 	MaxTag         int   `json:"max_tag,omitempty"`
+	// Hold holds the start of a rewritten page for up to this long (and
+	// 256 KiB) so that a page complete by then goes out in one piece with
+	// its summary (X-Consentguard, Server-Timing) as headers and a
+	// Content-Length. Default 0: pages stream at once and the summary goes
+	// to the log and to trailers. A debugging aid: every held page waits
+	// up to Hold before its first byte.
+	Hold Duration `json:"hold,omitempty"`
 }
 
 // Banner configures the consent banner shown when the visitor has made no
@@ -417,6 +424,7 @@ func FlagSet(cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "`key` signing the consent cookie (or env CONSENTGUARD_SECRET)")
 	fs.BoolVar(&cfg.OriginHost, "origin-host", cfg.OriginHost, "send the origin's host upstream instead of the visitor's")
 	fs.Var(durationValue{&cfg.Timeout}, "timeout", "whole-exchange `timeout`")
+	fs.Var(durationValue{&cfg.Hold}, "hold", "hold a page's start up to this `duration` to send its summary as headers (debugging; 0 streams at once)")
 	return fs
 }
 

@@ -768,9 +768,15 @@ func TestMinify(t *testing.T) {
 }
 
 func TestServerTiming(t *testing.T) {
-	r := newRig(t, demo.Origin(), nil)
+	// Streamed at once (the default): the summary comes as trailers.
+	resp, _ := newRig(t, demo.Origin(), nil).get("/")
+	if resp.Header.Get(HeaderSummary) != "" || resp.ContentLength != -1 ||
+		!strings.HasPrefix(resp.Trailer.Get(HeaderSummary), "removed=") || resp.Trailer.Get(HeaderTiming) == "" {
+		t.Errorf("streamed page: summary header %q, length %d, trailers %v", resp.Header.Get(HeaderSummary), resp.ContentLength, resp.Trailer)
+	}
+	r := newRig(t, demo.Origin(), func(c *Config) { c.Hold = Duration(50 * time.Millisecond) })
 	resp, body := r.get("/")
-	// A quick page is sent whole, with the summary as headers.
+	// With Hold a quick page is sent whole, with the summary as headers.
 	if resp.Header.Get(HeaderSummary) == "" || resp.Header.Get(HeaderTiming) == "" || resp.ContentLength != int64(len(body)) {
 		t.Errorf("quick page: summary %q, timing %q, length %d of %d", resp.Header.Get(HeaderSummary), resp.Header.Get(HeaderTiming), resp.ContentLength, len(body))
 	}

@@ -102,8 +102,13 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	}
 
 	// Output chain: rewriter -> [minify buffer] -> [gzip] -> 32 KiB buffer
-	// -> held start (see summaryHold) -> w.
-	lw := &lazyWriter{w: w, code: resp.StatusCode, holding: true, trailers: HeaderTiming + ", " + summaryName}
+	// -> [held start (Config.Hold)] -> w.
+	hold := time.Duration(p.cfg.Hold)
+	lw := &lazyWriter{w: w, code: resp.StatusCode, holding: hold > 0, trailers: HeaderTiming + ", " + summaryName}
+	if hold == 0 {
+		// Streamed at once: the summary can only follow as trailers.
+		h.Set("Trailer", lw.trailers)
+	}
 	if p.cfg.FailClosed {
 		lw.failed = func() bool { return pg.failed != nil }
 	}
@@ -140,11 +145,11 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 
 	// The origin body is read in this goroutine, so that under js/wasm no
 	// goroutine handoff or Go timer (each a resume of the Go scheduler,
-	// costly in workerd) is spent on it: the start of the page is held for
-	// at most summaryHold after its first bytes through the body's read
-	// deadline (the Worker's fetch body). A body without one (native) is
-	// read by a goroutine once the start is held, so that the start is
-	// released after summaryHold even while the origin is silent.
+	// costly in workerd) is spent on it. With Config.Hold, the start of the
+	// page is held for at most Hold after its first bytes through the
+	// body's read deadline (the Worker's fetch body); a body without one
+	// (native) is read by a goroutine once the start is held, so that the
+	// start is released after Hold even while the origin is silent.
 	dr, _ := body.(deadlineReader)
 	var chunks chan chunk // the reader goroutine's, once started
 	var quit chan struct{}
@@ -163,14 +168,14 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		if !armed && !first && lw.holding {
 			armed = true
 			if dr != nil {
-				dr.SetReadDeadline(firstAt.Add(summaryHold))
+				dr.SetReadDeadline(firstAt.Add(hold))
 			} else {
 				chunks = make(chan chunk, 1)
 				quit = make(chan struct{})
 				go p.readChunks(body, chunks, quit)
-				hold := time.NewTimer(summaryHold - time.Since(firstAt))
-				defer hold.Stop()
-				holdC = hold.C
+				ht := time.NewTimer(hold - time.Since(firstAt))
+				defer ht.Stop()
+				holdC = ht.C
 			}
 		}
 		if chunks == nil {
@@ -212,7 +217,7 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 			_, werr := rw.Write((*c.b)[:n])
 			t1 := time.Now()
 			spent += t1.Sub(t0)
-			if chunks == nil && lw.holding && t1.Sub(firstAt) >= summaryHold {
+			if chunks == nil && lw.holding && t1.Sub(firstAt) >= hold {
 				// The rewrite itself took the hold time.
 				lw.release()
 				rc.Flush()
@@ -278,16 +283,14 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	p.done(rep, source)
 }
 
-// summaryHold and summaryHoldBytes bound how long and how much of a page's
-// start is held back: a page complete within both goes out in one piece
-// with X-Consentguard and Server-Timing as headers and a Content-Length; a
-// slower or larger page is released (streamed) and carries them as
-// trailers. The first bytes never wait longer than summaryHold after they
-// arrive from the origin.
-const (
-	summaryHold      = 50 * time.Millisecond
-	summaryHoldBytes = 256 << 10
-)
+// summaryHoldBytes bounds how much of a page's start is held back with
+// Config.Hold: a page complete within Hold and summaryHoldBytes goes out in
+// one piece with X-Consentguard and Server-Timing as headers and a
+// Content-Length; a slower or larger page is released (streamed) and
+// carries them as trailers. The first bytes never wait longer than Hold
+// after they arrive from the origin. Without Hold (the default) every page
+// streams at once and carries them as trailers.
+const summaryHoldBytes = 256 << 10
 
 // deadlineReader is implemented by origin bodies whose Read can be bounded
 // in time (the Worker's fetch body): past the deadline a waiting Read
