@@ -56,6 +56,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/consentguard/consentguard/policylists"
@@ -91,7 +92,8 @@ type Proxy struct {
 	secret   []byte
 	log      *slog.Logger
 	report   func(Report)
-	guards   sync.Map // injectKey -> *injection
+	guards   sync.Map      // injectKey -> *injection
+	seen     atomic.Uint32 // consent.Set of the categories removed on the site's pages so far
 	decided  decideCache
 	found    snippetCache
 	bufs     sync.Pool
@@ -589,7 +591,30 @@ func (p *Proxy) setSummary(h http.Header, rep *Report) {
 	}
 }
 
+// seenSet returns the categories removed (or, report-only, found) on the
+// site's pages since the proxy started: what the banner names.
+func (p *Proxy) seenSet() consent.Set { return consent.Set(p.seen.Load()) }
+
+// see adds the categories of rep's removals to seenSet.
+func (p *Proxy) see(rep *Report) {
+	if add := rep.removedSet(); add != 0 {
+		p.seen.Or(uint32(add))
+	}
+}
+
+// removedSet is the set of the categories with removals.
+func (r *Report) removedSet() consent.Set {
+	var s consent.Set
+	for c, n := range r.Removed {
+		if n > 0 {
+			s = s.With(c)
+		}
+	}
+	return s
+}
+
 func (p *Proxy) done(rep *Report, source string) {
+	p.see(rep)
 	lvl := slog.LevelInfo
 	if rep.Err != nil {
 		lvl = slog.LevelError

@@ -70,9 +70,12 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	pg := &page{p: p, st: st, host: host, rep: rep, reportOnly: p.cfg.ReportOnly}
 	pg.pageURL = scheme(r) + "://" + host + r.URL.RequestURI()
 	var inject []byte
+	lang := ""
 	if !p.cfg.ReportOnly {
-		showBanner := p.cfg.Banner.Enabled && !st.Recorded
-		inj := p.injection(st, showBanner)
+		if p.cfg.Banner.Enabled {
+			lang = p.cfg.Banner.language(r.Header.Get("Accept-Language"))
+		}
+		inj := p.injectionFor(st, lang)
 		plan := planCSP(h.Values("Content-Security-Policy"), inj.scriptHash, inj.styleHash)
 		if plan.header != "" {
 			h.Set("Content-Security-Policy", plan.header) // replaces every original value
@@ -88,6 +91,9 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 			inject = inj.render(plan)
 		}
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
+		if p.cfg.Banner.Enabled {
+			h.Add("Vary", "Accept-Language")
+		}
 		h.Del("ETag")
 		h.Del("Last-Modified")
 		h.Del("Content-MD5")
@@ -261,6 +267,9 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		p.abort(w, lw, rep, source)
 		return
 	}
+	if lang != "" && rwr.Injected() && !xhtml(h.Get("Content-Type")) {
+		sink.Write(p.bannerTail(lang, rep.removedSet(), r.URL.RequestURI()))
+	}
 	if mb != nil {
 		if err := mb.Close(); err != nil {
 			rep.Err = err // the page went out unminified
@@ -281,6 +290,12 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	h.Set(summaryName, rep.Summary())
 	lw.finish()
 	p.done(rep, source)
+}
+
+// xhtml reports whether a Content-Type is XHTML, where nothing may follow
+// the root element.
+func xhtml(ct string) bool {
+	return strings.Contains(strings.ToLower(ct), "xhtml")
 }
 
 // summaryHoldBytes bounds how much of a page's start is held back with
