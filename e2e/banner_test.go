@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,4 +251,37 @@ func testWithdrawal(t *testing.T, world func(*testing.T) (*World, *Origin)) {
 		t.Error("consent page: analytics still ticked or no form")
 	}
 	screenshot(t, b, dir, "consent-page")
+}
+
+// TestChromiumGuardCached: the page references the guard as an external
+// script that runs before the page's own (the injected script after it
+// sees the guard's consentguard API), and the second navigation takes it
+// from the browser's cache: the proxy is asked for it once.
+func TestChromiumGuardCached(t *testing.T) {
+	o := newOrigin(t)
+	p := newProxy(t, o.URL, siteHost, "www."+siteHost)
+	var guardGets atomic.Int32
+	count := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, edge.GuardPrefix) {
+			guardGets.Add(1)
+		}
+		p.ServeHTTP(w, r)
+	})
+	w := newWorld(t, map[string]http.Handler{siteHost: count, "www." + siteHost: count})
+	b := newBrowser(t, w)
+	b.Navigate(t, w, "https://"+siteHost+"/")
+	src := Eval[string](t, b, `(document.querySelector('script[src*="/.consentguard/guard."]')||{}).src||""`)
+	if src == "" || !Eval[bool](t, b, `typeof consentguard === "object" && typeof consentguard.open === "function"`) {
+		t.Fatalf("external guard not loaded (src %q)", src)
+	}
+	b.Navigate(t, w, "https://"+siteHost+"/static/next.html")
+	if got := Eval[string](t, b, `(document.querySelector('script[src*="/.consentguard/guard."]')||{}).src||""`); got != src {
+		t.Fatalf("second page references %q, want %q", got, src)
+	}
+	if !Eval[bool](t, b, `typeof consentguard === "object"`) {
+		t.Error("guard did not run on the second page")
+	}
+	if n := guardGets.Load(); n != 1 {
+		t.Errorf("guard fetched %d times over two navigations, want 1 (then the cache)", n)
+	}
 }

@@ -93,6 +93,7 @@ type Proxy struct {
 	log      *slog.Logger
 	report   func(Report)
 	guards   sync.Map      // injectKey -> *injection
+	files    sync.Map      // consent.Set -> *guardFile
 	seen     atomic.Uint32 // consent.Set of the categories removed on the site's pages so far
 	decided  decideCache
 	found    snippetCache
@@ -257,6 +258,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if headerSize(r.Header) > p.cfg.MaxHeaderBytes {
 		errorPage(w, http.StatusRequestHeaderFieldsTooLarge, "Request headers too large.")
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, GuardPrefix) {
+		p.serveGuard(w, r)
 		return
 	}
 	switch r.URL.Path {

@@ -76,13 +76,20 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 			lang = p.cfg.Banner.language(r.Header.Get("Accept-Language"))
 		}
 		inj := p.injectionFor(st, lang)
-		plan := planCSP(h.Values("Content-Security-Policy"), inj.scriptHash, inj.styleHash)
+		csp := h.Values("Content-Security-Policy")
+		sh := inj.scriptHash
+		plan := planCSPExt(csp, sh, inj.ext.hash, inj.styleHash)
+		if plan.inlineGuard {
+			sh = inj.fullHash
+			plan = planCSP(csp, sh, inj.styleHash)
+			plan.inlineGuard = true
+		}
 		if plan.header != "" {
 			h.Set("Content-Security-Policy", plan.header) // replaces every original value
 		}
 		// A report-only policy gets the hashes too (our nonce attribute is
 		// the enforced policy's), so the injection does not flood its reports.
-		if ro := plan.reportOnly(h.Values("Content-Security-Policy-Report-Only"), inj.scriptHash, inj.styleHash); ro != "" {
+		if ro := plan.reportOnly(h.Values("Content-Security-Policy-Report-Only"), sh, inj.styleHash); ro != "" {
 			h.Set("Content-Security-Policy-Report-Only", ro)
 		}
 		if plan == (cspPlan{}) {

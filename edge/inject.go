@@ -12,8 +12,11 @@ import (
 
 // injection is what goes at the start of <head> for one consent state.
 type injection struct {
-	script     []byte // inline script body: GPC API, Consent Mode defaults, guard, banner script
+	script     []byte // inline script body: GPC API, Consent Mode defaults (what must run first)
 	scriptHash string // CSP source of script
+	ext        *guardFile
+	full       []byte // script with the external file's content: the inline form (CSP with 'unsafe-inline' only)
+	fullHash   string
 	style      []byte // banner and control style (nil without banner)
 	styleHash  string
 	template   []byte // banner <template> (nil without banner)
@@ -71,10 +74,8 @@ func (p *Proxy) buildInjection(k injectKey) *injection {
 	b.WriteString(`(function(){var d=window.dataLayer=window.dataLayer||[];function g(){d.push(arguments)}g("consent","default",`)
 	b.WriteString(consentMode(k.eff))
 	b.WriteString(`)})();`)
-	b.Write(guard.Script(p.guardSpec(k.eff).Compact()))
-	inj := &injection{}
+	inj := &injection{ext: p.guardFile(k.eff)}
 	if k.banner {
-		b.WriteString(bannerScript)
 		inj.style = []byte(bannerCSS)
 		inj.styleHash = guard.Hash(inj.style)
 		show := ""
@@ -86,6 +87,8 @@ func (p *Proxy) buildInjection(k injectKey) *injection {
 	}
 	inj.script = []byte(b.String())
 	inj.scriptHash = guard.Hash(inj.script)
+	inj.full = append(append([]byte(nil), inj.script...), inj.ext.body...)
+	inj.fullHash = guard.Hash(inj.full)
 	inj.plain = inj.render(cspPlan{})
 	return inj
 }
@@ -99,8 +102,19 @@ func (inj *injection) render(plan cspPlan) []byte {
 	b = append(b, "<script"...)
 	b = appendNonce(b, plan.scriptNonce)
 	b = append(b, '>')
-	b = append(b, inj.script...)
-	b = append(b, "</script>"...)
+	if plan.inlineGuard {
+		b = append(b, inj.full...)
+		b = append(b, "</script>"...)
+	} else {
+		b = append(b, inj.script...)
+		b = append(b, `</script><script src="`...)
+		b = append(b, inj.ext.path...)
+		b = append(b, `" integrity="`...)
+		b = append(b, inj.ext.sri...)
+		b = append(b, '"')
+		b = appendNonce(b, plan.scriptNonce)
+		b = append(b, "></script>"...)
+	}
 	if inj.style != nil && !plan.noStyle {
 		b = append(b, "<style"...)
 		b = appendNonce(b, plan.styleNonce)

@@ -106,7 +106,7 @@ func TestInjectionNode(t *testing.T) {
 		{consent.State{Granted: consent.All, Recorded: true}, false, "granted"},
 	} {
 		file := filepath.Join(t.TempDir(), "inject.js")
-		os.WriteFile(file, r.proxy.injectionFor(tc.st, "en").script, 0o644)
+		os.WriteFile(file, r.proxy.injectionFor(tc.st, "en").full, 0o644)
 		out, err := exec.Command(node, "testdata/inject-harness.js", file).Output()
 		if err != nil {
 			t.Fatalf("node: %v", err)
