@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -283,5 +284,44 @@ func TestChromiumGuardCached(t *testing.T) {
 	}
 	if n := guardGets.Load(); n != 1 {
 		t.Errorf("guard fetched %d times over two navigations, want 1 (then the cache)", n)
+	}
+}
+
+// TestChromiumGuardCSP: under the page's own Content-Security-Policy the
+// inline part (Consent Mode defaults) and the external guard both run in
+// Chromium: through 'self', through the page's nonce (with
+// 'strict-dynamic'), through the hash added for the external script's
+// integrity, and inline when the policy has only 'unsafe-inline'.
+func TestChromiumGuardCSP(t *testing.T) {
+	policies := map[string]string{
+		"/self":   "script-src 'self'",
+		"/nonce":  "script-src 'nonce-n0nce' 'strict-dynamic'",
+		"/hash":   "script-src https://cdn.allowed.test",
+		"/inline": "script-src 'unsafe-inline' https://cdn.allowed.test",
+	}
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		csp, ok := policies[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", csp)
+		w.Write([]byte(`<!doctype html><html><head><title>csp</title></head><body><p>csp page</p></body></html>`))
+	}))
+	t.Cleanup(origin.Close)
+	p := newProxy(t, origin.URL, siteHost)
+	w := newWorld(t, map[string]http.Handler{siteHost: p})
+	b := newBrowser(t, w)
+	for _, path := range []string{"/self", "/nonce", "/hash", "/inline"} {
+		b.Navigate(t, w, "https://"+siteHost+path)
+		got := Eval[[]bool](t, b, `[!!(window.dataLayer && dataLayer.length && dataLayer[0][0] === "consent"),
+			typeof consentguard === "object", !!document.querySelector('script[src*="/.consentguard/guard."]')]`)
+		if !got[0] || !got[1] {
+			t.Errorf("%s (%s): consent mode ran %v, guard ran %v", path, policies[path], got[0], got[1])
+		}
+		if wantExt := path != "/inline"; got[2] != wantExt {
+			t.Errorf("%s: external guard referenced %v, want %v", path, got[2], wantExt)
+		}
 	}
 }
