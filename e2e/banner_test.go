@@ -152,6 +152,11 @@ func TestChromiumBannerKeyboard(t *testing.T) {
 				t.Errorf("after closing the reopened banner focus on %q, want the control", got)
 			}
 			screenshot(t, b, dir, "control-"+sc.name)
+			// The JS API opens the categories directly.
+			Eval[bool](t, b, `(consentguard.open({customise: true}), true)`)
+			if got := Eval[string](t, b, active); got != "input[functional]" || Eval[bool](t, b, `document.getElementById('cg-l2').hidden`) {
+				t.Errorf("consentguard.open({customise: true}): focus on %q, categories hidden %v", got, Eval[bool](t, b, `document.getElementById('cg-l2').hidden`))
+			}
 		})
 	}
 }
