@@ -119,13 +119,22 @@ func allowExternal(pol *[]directive, nonce, hash string) bool {
 	if allInline(d.sources) {
 		return false // 'unsafe-inline' only: planCSPExt put the guard inline
 	}
-	src := append(append([]string(nil), d.sources...), hash)
-	if d.name == "default-src" {
-		*pol = append(*pol, directive{name: "script-src", sources: src})
-		return true
-	}
-	(*pol)[i].sources = src
+	addSource(pol, i, "script", hash)
 	return true
+}
+
+// addSource adds src to directive i of pol, which governs <kind> elements.
+// When that is default-src, a kind-src copying default-src's sources plus
+// src is added instead: the other fetch directives keep falling back to
+// the untouched default-src.
+func addSource(pol *[]directive, i int, kind, src string) {
+	d := (*pol)[i]
+	sources := append(append([]string(nil), d.sources...), src)
+	if d.name == "default-src" {
+		*pol = append(*pol, directive{name: kind + "-src", sources: sources})
+		return
+	}
+	(*pol)[i].sources = sources
 }
 
 func allInline(sources []string) bool {
@@ -278,13 +287,6 @@ func allow(pol *[]directive, kind, nonce, hash string) bool {
 	if unsafeInline && !strict {
 		return false
 	}
-	src := append(append([]string(nil), d.sources...), hash)
-	if d.name == "default-src" {
-		// Add a kind-src that copies default-src: the other fetch
-		// directives keep falling back to the untouched default-src.
-		*pol = append(*pol, directive{name: kind + "-src", sources: src})
-		return true
-	}
-	(*pol)[i].sources = src
+	addSource(pol, i, kind, hash)
 	return true
 }
