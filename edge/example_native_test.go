@@ -29,7 +29,7 @@ func Example() {
 	cfg := edge.Config{
 		Origin: origin.URL,
 		Sites:  []string{"harbor.example", "www.harbor.example"},
-		Secret: "change-me-to-a-long-random-secret",
+		Secret: "n8Vq2xYh0RzK4tLwPj7sUe3c",
 		Banner: edge.Banner{Enabled: true},
 	}
 	proxy, err := edge.New(cfg, eng, nil, edge.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
@@ -64,7 +64,7 @@ func Example_consent() {
 	cfg := edge.Config{
 		Origin: "http://127.0.0.1:8080",
 		Sites:  []string{"harbor.example"},
-		Secret: "change-me-to-a-long-random-secret",
+		Secret: "n8Vq2xYh0RzK4tLwPj7sUe3c",
 		Banner: edge.Banner{Enabled: true, PolicyURL: "/privacy"},
 	}
 	proxy, err := edge.New(cfg, eng, nil, edge.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
