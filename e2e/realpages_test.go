@@ -231,7 +231,15 @@ func destType(dest string) filter.Type {
 type leaks struct {
 	hosts   map[string][]string // tracker host -> a blocked URL it got
 	cookies []string            // optional cookies stored
+	reached map[string]bool     // every third-party host contacted
 }
+
+// necessaryHosts are the payment, CMP, CAPTCHA, fraud-prevention and
+// public-CDN hosts the pages load: each must be reached, or the guard and
+// the rewriter broke the site.
+var necessaryHosts = []string{"js.stripe.com", "www.paypal.com", "cdn.cookielaw.org", "consent.cookiebot.com",
+	"www.google.com", "js.hcaptcha.com", "cdn.shopify.com", "cdn.jsdelivr.net", "h.online-metrix.net",
+	"fonts.googleapis.com", "cdnjs.cloudflare.com"}
 
 // measure loads page in b and returns what leaked: every request the
 // third-party hosts and the origin received, classified by the core for a
@@ -241,9 +249,10 @@ func measure(t *testing.T, b *Browser, w *World, rc *recorder, o *realOrigin, en
 	pageURL := "https://" + realSite + "/" + page
 	b.Navigate(t, w, pageURL)
 	quiet(rc, o)
-	l := leaks{hosts: map[string][]string{}}
+	l := leaks{hosts: map[string][]string{}, reached: map[string]bool{}}
 	hits, dest := rc.take()
 	for i, h := range hits {
+		l.reached[h.Host] = true
 		u := "https://" + h.Host + h.Path
 		if h.Query != "" {
 			u += "?" + h.Query
@@ -346,9 +355,13 @@ func TestChromiumRealPages(t *testing.T) {
 			w, rc, o := realWorld(t, mode.noGuard)
 			b := newBrowser(t, w)
 			hosts, cookies := 0, 0
+			reached := map[string]bool{}
 			for _, path := range pages {
 				page := filepath.Base(path)
 				l := measure(t, b, w, rc, o, eng, page)
+				for h := range l.reached {
+					reached[h] = true
+				}
 				hosts += len(l.hosts)
 				cookies += len(l.cookies)
 				var hs []string
@@ -367,6 +380,11 @@ func TestChromiumRealPages(t *testing.T) {
 				}
 			}
 			t.Logf("%d pages: %d tracker hosts contacted, %d optional cookies set (summed over pages)", len(pages), hosts, cookies)
+			for _, h := range necessaryHosts {
+				if !reached[h] {
+					t.Errorf("necessary host %s was never contacted: the page lost a necessary script", h)
+				}
+			}
 			if mode.noGuard && hosts+cookies == 0 {
 				t.Errorf("without the guard nothing leaked: the pages' late tags (dynamic.html) should, so the harness sees nothing")
 			}

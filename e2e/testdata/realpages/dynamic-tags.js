@@ -22,6 +22,12 @@
   // fetch and sendBeacon to collectors.
   fetch('https://www.google-analytics.com/g/collect?v=2&tid=G-DYN5678&en=page_view', { method: 'POST', mode: 'no-cors', keepalive: true }).catch(function () {});
   if (navigator.sendBeacon) navigator.sendBeacon('https://region1.google-analytics.com/g/collect?v=2&tid=G-DYN5678&en=user_engagement', '');
+  // Trackers a signature finds on hosts that stay allowed: an SDK from a
+  // public CDN, GA4 and PostHog behind the site's own paths.
+  add('script', { src: 'https://cdn.jsdelivr.net/npm/search-insights@2.13.0/dist/search-insights.min.js' });
+  fetch('/metrics/g/collect?v=2&tid=G-DYN5678&en=scroll', { method: 'POST', keepalive: true }).catch(function () {});
+  if (navigator.sendBeacon) navigator.sendBeacon('/ingest/e/?ip=1&_=1700000000000&ver=1.96.1', '{}');
+  new Image().src = '/metrics/g/collect?v=2&tid=G-DYN5678&en=img';
   // Cookies written the way the tags write them.
   document.cookie = '_ga=GA1.1.1234567890.1700000000; path=/; max-age=63072000';
   document.cookie = '_fbp=fb.1.1700000000000.1234567890; path=/; max-age=7776000';
