@@ -32,6 +32,26 @@ type Spec struct {
 	BlockCookies []string
 	// BlockCookiePrefixes are cookie name prefixes ("_ga_", "_hj").
 	BlockCookiePrefixes []string
+	// BlockPaths are path signatures in the tracker list's syntax
+	// ("/search-insights@*", "/g/collect?v=2&tid=G-") that block a URL on
+	// any host, at any path prefix, like the core's unscoped signatures: a
+	// literal path, optionally ending in '*', and required query
+	// parameters ("name=" any value, "name=v*" or "name=G-" a prefix,
+	// "name=v" exactly). Signatures with another '*' are not supported
+	// (PathSupported).
+	BlockPaths []string
+}
+
+// PathSupported reports whether the guard can match signature sig exactly
+// as the core does: no '*' but an optional last one in the path part, and
+// the path starts with '/'.
+func PathSupported(sig string) bool {
+	path, _, _ := strings.Cut(sig, "?")
+	if !strings.HasPrefix(path, "/") || len(path) < 2 {
+		return false
+	}
+	i := strings.IndexByte(path, '*')
+	return i < 0 || i == len(path)-1
 }
 
 //go:embed guard.min.js
@@ -75,8 +95,8 @@ func AppendScript(dst []byte, s Spec) []byte {
 // Size returns the exact length of Script(s).
 func Size(s Spec) int {
 	once.Do(prepare)
-	n := len(head) + len(tail) + len(`{"h":,"c":,"p":}`)
-	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes} {
+	n := len(head) + len(tail) + len(`{"h":,"c":,"p":,"s":}`)
+	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes, s.BlockPaths} {
 		n += 2 // []
 		for i, v := range l {
 			if i > 0 {
@@ -105,6 +125,8 @@ func appendData(dst []byte, s Spec) []byte {
 	dst = appendList(dst, s.BlockCookies)
 	dst = append(dst, `,"p":`...)
 	dst = appendList(dst, s.BlockCookiePrefixes)
+	dst = append(dst, `,"s":`...)
+	dst = appendList(dst, s.BlockPaths)
 	return append(dst, '}')
 }
 
@@ -258,5 +280,13 @@ func (s Spec) Compact() Spec {
 		}
 	}
 	slices.Sort(out.BlockCookies)
+	paths := make(map[string]bool, len(s.BlockPaths))
+	for _, p := range s.BlockPaths {
+		if p != "" && !paths[p] {
+			paths[p] = true
+			out.BlockPaths = append(out.BlockPaths, p)
+		}
+	}
+	slices.Sort(out.BlockPaths)
 	return out
 }

@@ -1,7 +1,8 @@
 // consentguard runtime guard. Injected at the start of <head> by the edge
 // proxy. It blocks requests to non-consented tracker hosts made later by the
 // page's JavaScript and drops writes of non-consented cookies. The data
-// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes)
+// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes,
+// s: path signatures matched on any host, as the core's unscoped ones)
 // replaces __CG_DATA__ per request; the rest is minified once.
 (function () {
 	"use strict";
@@ -10,7 +11,7 @@
 	if (g.__consentguard) {
 		return;
 	}
-	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [];
+	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [], paths = C.s || [];
 	var state = { blocked: [], hosts: hosts };
 	try {
 		Object.defineProperty(g, "__consentguard", { value: state });
@@ -58,10 +59,87 @@
 		}
 	}
 
+	// Path signatures, parsed once: [path, prefix?, params], each param
+	// [name, value, prefix?] (catalog.ParsePath: an empty value or one
+	// ending in '*' or '-' is a prefix).
+	var sigs = [];
+	for (var si = 0; si < paths.length; si++) {
+		var sq = String(paths[si]), qi = sq.indexOf("?");
+		var sp = qi < 0 ? sq : sq.slice(0, qi);
+		var prm = [];
+		if (qi >= 0) {
+			var kvs = sq.slice(qi + 1).split("&");
+			for (var ki = 0; ki < kvs.length; ki++) {
+				var eq = kvs[ki].indexOf("="), nm = eq < 0 ? kvs[ki] : kvs[ki].slice(0, eq), val = eq < 0 ? "" : kvs[ki].slice(eq + 1);
+				var star = val.charAt(val.length - 1) === "*";
+				prm.push([nm, star ? val.slice(0, -1) : val, val === "" || star || val.charAt(val.length - 1) === "-"]);
+			}
+		}
+		var open = sp.charAt(sp.length - 1) === "*";
+		sigs.push([open ? sp.slice(0, -1) : sp, open || sp.charAt(sp.length - 1) === "/", prm]);
+	}
+
+	// hasParam: the raw query (without "?") carries the parameter.
+	function hasParam(p, q) {
+		var kvs = q.split("&");
+		for (var i = 0; i < kvs.length; i++) {
+			var kv = kvs[i];
+			if (kv.slice(0, p[0].length) !== p[0]) {
+				continue;
+			}
+			var rest = kv.slice(p[0].length);
+			if (rest !== "" && rest.charAt(0) !== "=") {
+				continue;
+			}
+			rest = rest.slice(1);
+			if (p[2] ? rest.slice(0, p[1].length) === p[1] : rest === p[1]) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// sigMatch: path (from one '/' on) matches a signature's path part: the
+	// whole path or a prefix ending at a '/', any prefix when open.
+	function sigMatch(sg, path, query) {
+		var lit = sg[0];
+		if (path.slice(0, lit.length) !== lit) {
+			return false;
+		}
+		if (!sg[1] && path.length !== lit.length && path.charAt(lit.length) !== "/") {
+			return false;
+		}
+		for (var i = 0; i < sg[2].length; i++) {
+			if (!hasParam(sg[2][i], query)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// pathBlocked: some suffix of the path starting at a '/' matches a
+	// signature (a first-party proxy's "/metrics/g/collect", an SDK's npm
+	// package on a public CDN).
+	function pathBlocked(path, query) {
+		for (var sub = path; sub; ) {
+			for (var i = 0; i < sigs.length; i++) {
+				if (sigMatch(sigs[i], sub, query)) {
+					return true;
+				}
+			}
+			var j = sub.indexOf("/", 1);
+			if (j < 0) {
+				return false;
+			}
+			sub = sub.slice(j);
+		}
+		return false;
+	}
+
 	// blocked reports whether a URL (string, URL or Request) points at a
-	// blocked host.
+	// blocked host or matches a blocked path signature.
 	function blocked(u) {
-		if (!hosts.length || u == null) {
+		if ((!hosts.length && !sigs.length) || u == null) {
 			return false;
 		}
 		try {
@@ -72,7 +150,7 @@
 			if (p.protocol !== "http:" && p.protocol !== "https:" && p.protocol !== "ws:" && p.protocol !== "wss:") {
 				return false;
 			}
-			return hostBlocked(p.hostname);
+			return hostBlocked(p.hostname) || (sigs.length > 0 && pathBlocked(p.pathname, p.search.slice(1)));
 		} catch (e) {
 			return false;
 		}
@@ -146,7 +224,7 @@
 		}
 	}
 
-	if (!hosts.length) {
+	if (!hosts.length && !sigs.length) {
 		return;
 	}
 

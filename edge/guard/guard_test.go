@@ -23,6 +23,7 @@ var testSpec = Spec{
 	BlockHosts:          []string{"google-analytics.com", "googletagmanager.com", "doubleclick.net", "facebook.net", "facebook.com"},
 	BlockCookies:        []string{"_gid", "_fbp", "IDE"},
 	BlockCookiePrefixes: []string{"_ga", "_hj"},
+	BlockPaths:          []string{"/search-insights@*", "/g/collect?v=2&tid=G-", "/@amplitude/", "/tr?id=&ev="},
 }
 
 // TestMinified: the embedded guard.min.js is guard.js as minified now
@@ -81,15 +82,16 @@ func TestDataLiteral(t *testing.T) {
 		spec Spec
 		want string
 	}{
-		{"empty", Spec{}, `{"h":[],"c":[],"p":[]}`},
-		{"hosts", Spec{BlockHosts: []string{"a.com", "b.net"}}, `{"h":["a.com","b.net"],"c":[],"p":[]}`},
-		{"cookies", Spec{BlockCookies: []string{"_gid"}, BlockCookiePrefixes: []string{"_ga"}}, `{"h":[],"c":["_gid"],"p":["_ga"]}`},
-		{"quote and backslash", Spec{BlockCookies: []string{`a"b\c`}}, `{"h":[],"c":["a\"b\\c"],"p":[]}`},
-		{"script end", Spec{BlockHosts: []string{"</script><script>alert(1)//"}}, `{"h":["\u003c/script\u003e\u003cscript\u003ealert(1)//"],"c":[],"p":[]}`},
-		{"ampersand controls", Spec{BlockCookies: []string{"a&b\n\t\x00"}}, `{"h":[],"c":["a\u0026b\u000a\u0009\u0000"],"p":[]}`},
-		{"line separators", Spec{BlockCookies: []string{"a\u2028b\u2029"}}, `{"h":[],"c":["a\u2028b\u2029"],"p":[]}`},
-		{"non-ascii kept", Spec{BlockHosts: []string{"bücher.de"}}, `{"h":["bücher.de"],"c":[],"p":[]}`},
-		{"invalid utf-8", Spec{BlockCookies: []string{"a\xffb"}}, `{"h":[],"c":["a\ufffdb"],"p":[]}`},
+		{"empty", Spec{}, `{"h":[],"c":[],"p":[],"s":[]}`},
+		{"hosts", Spec{BlockHosts: []string{"a.com", "b.net"}}, `{"h":["a.com","b.net"],"c":[],"p":[],"s":[]}`},
+		{"cookies", Spec{BlockCookies: []string{"_gid"}, BlockCookiePrefixes: []string{"_ga"}}, `{"h":[],"c":["_gid"],"p":["_ga"],"s":[]}`},
+		{"quote and backslash", Spec{BlockCookies: []string{`a"b\c`}}, `{"h":[],"c":["a\"b\\c"],"p":[],"s":[]}`},
+		{"script end", Spec{BlockHosts: []string{"</script><script>alert(1)//"}}, `{"h":["\u003c/script\u003e\u003cscript\u003ealert(1)//"],"c":[],"p":[],"s":[]}`},
+		{"ampersand controls", Spec{BlockCookies: []string{"a&b\n\t\x00"}}, `{"h":[],"c":["a\u0026b\u000a\u0009\u0000"],"p":[],"s":[]}`},
+		{"line separators", Spec{BlockCookies: []string{"a\u2028b\u2029"}}, `{"h":[],"c":["a\u2028b\u2029"],"p":[],"s":[]}`},
+		{"non-ascii kept", Spec{BlockHosts: []string{"bücher.de"}}, `{"h":["bücher.de"],"c":[],"p":[],"s":[]}`},
+		{"paths", Spec{BlockPaths: []string{"/search-insights@*", "/g/collect?v=2&tid=G-"}}, `{"h":[],"c":[],"p":[],"s":["/search-insights@*","/g/collect?v=2\u0026tid=G-"]}`},
+		{"invalid utf-8", Spec{BlockCookies: []string{"a\xffb"}}, `{"h":[],"c":["a\ufffdb"],"p":[],"s":[]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -217,6 +219,16 @@ func TestNode(t *testing.T) {
 		{harnessCase{"cookie", "session=abc; Secure"}, false, nil},
 		{harnessCase{"cookie", "_gidx=1"}, false, nil},
 		{harnessCase{"cookie", "ga=1"}, false, nil},
+		// Path signatures, on any host and at any path prefix.
+		{harnessCase{"fetch", "https://cdn.jsdelivr.net/npm/search-insights@2.13.0/dist/search-insights.min.js"}, true, "rejected TypeError"},
+		{harnessCase{"fetch", "https://cdn.jsdelivr.net/npm/search-insights-ui@1/x.js"}, false, "resolved"},
+		{harnessCase{"fetch", "https://unpkg.com/@amplitude/analytics-browser@2/lib.js"}, true, nil},
+		{harnessCase{"beacon", "/metrics/g/collect?v=2&tid=G-ABC123&en=scroll"}, true, false},
+		{harnessCase{"beacon", "/metrics/g/collect?v=2&tid=X-ABC123"}, false, true},
+		{harnessCase{"xhr", "https://shop.example/g/collector?v=2&tid=G-1"}, false, nil},
+		{harnessCase{"xhr", "https://px.example/a/tr?id=1&ev=PageView"}, true, nil},
+		{harnessCase{"xhr", "https://px.example/a/tr?id=1"}, false, nil},
+		{harnessCase{"fetch", "https://shop.example/tracking/tr/x?id=1&ev=2"}, true, nil},
 	}
 	dir := t.TempDir()
 	guardFile := filepath.Join(dir, "guard.js")
