@@ -110,3 +110,19 @@ edge:
 
 clean:
 	rm -rf $(BIN) edge/build
+
+## extension: the browser extension, extension/dist/chromium and extension/dist/firefox (see extension/build).
+EXT_DIST := $(CURDIR)/extension/dist
+.PHONY: extension extension-zip deps-extension
+deps-extension:
+	@bash scripts/install-autoconsent.sh >/dev/null
+	@bash scripts/install-web-ext.sh >/dev/null
+
+extension: wasm deps-extension
+	$(GO) run ./extension/cmd/extbuild -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
+	  -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+
+## extension-zip: store-ready zips, extension/dist/consentguard-{chromium,firefox}.zip.
+extension-zip: wasm deps-extension
+	$(GO) run ./extension/cmd/extbuild -zip -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
+	  -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent

@@ -1,0 +1,56 @@
+// consentguard: Global Privacy Control for page scripts. Runs in the page's
+// own (MAIN) world at document_start in every frame (about:blank and srcdoc
+// frames included), before the page's first script, and prepends the same
+// definition to the dedicated and shared workers the page starts.
+(function () {
+  'use strict';
+  const define = function (proto) {
+    try {
+      Object.defineProperty(proto, 'globalPrivacyControl', {
+        get: function globalPrivacyControl() { return true; },
+        configurable: true,
+        enumerable: true,
+      });
+    } catch (e) { /* a frozen prototype: leave it */ }
+  };
+  if (typeof Navigator !== 'undefined') define(Navigator.prototype);
+  if (typeof WorkerNavigator !== 'undefined') define(WorkerNavigator.prototype);
+
+  // Workers do not get content scripts. Start them from a blob that
+  // defines the property and then loads the page's script; when the blob
+  // cannot be used (a CSP without blob: in worker-src, a cross-origin or
+  // data: URL), the worker starts as the page asked.
+  const prelude = "try{Object.defineProperty(WorkerNavigator.prototype,'globalPrivacyControl',{get:function globalPrivacyControl(){return true},configurable:true,enumerable:true})}catch(e){}\n";
+  const wrap = function (Orig) {
+    if (typeof Orig !== 'function') return;
+    const Wrapped = function (url, options) {
+      if (!new.target) return Orig.apply(this, arguments);
+      let abs;
+      try { abs = new URL(url, location.href); } catch (e) { return Reflect.construct(Orig, arguments, new.target); }
+      if (abs.protocol !== 'http:' && abs.protocol !== 'https:' && abs.protocol !== 'blob:') {
+        return Reflect.construct(Orig, arguments, new.target);
+      }
+      const isModule = options && typeof options === 'object' && options.type === 'module';
+      const src = prelude + (isModule ? 'import ' + JSON.stringify(abs.href) + ';\n' : 'importScripts(' + JSON.stringify(abs.href) + ');\n');
+      try {
+        const blobURL = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
+        const args = Array.prototype.slice.call(arguments);
+        args[0] = blobURL;
+        return Reflect.construct(Orig, args, new.target);
+      } catch (e) {
+        return Reflect.construct(Orig, arguments, new.target);
+      }
+    };
+    Wrapped.prototype = Orig.prototype;
+    Object.defineProperty(Wrapped, 'name', { value: Orig.name });
+    Object.defineProperty(Wrapped, 'length', { value: Orig.length });
+    Object.setPrototypeOf(Wrapped, Orig);
+    return Wrapped;
+  };
+  for (const name of ['Worker', 'SharedWorker']) {
+    const w = wrap(self[name]);
+    if (w) {
+      try { Object.defineProperty(self, name, { value: w, writable: true, configurable: true, enumerable: false }); } catch (e) { /* leave it */ }
+    }
+  }
+})();
