@@ -43,7 +43,7 @@ test-e2e: deps
 	  $(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...; \
 	else echo "make test-e2e: no e2e tests in this tree"; fi
 
-deps: deps-node deps-chromium
+deps: deps-node deps-chromium deps-extension
 
 ## deps-node: npm packages used by tests (Ghostery's engine as the oracle, workerd) in .cache/npm.
 deps-node:

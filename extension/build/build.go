@@ -98,7 +98,7 @@ func Build(o Options) (string, error) {
 		shared[name] = b
 	}
 	for i := range sets {
-		b, err := json.MarshalIndent(sets[i].Rules, "", " ")
+		b, err := json.Marshal(sets[i].Rules)
 		if err != nil {
 			return "", err
 		}
