@@ -1,0 +1,236 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/serviceworker"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+)
+
+// gaHosts are reached when analytics is granted (GTM loads gtag.js, which
+// sends to Google Analytics).
+var gaHosts = []string{"www.googletagmanager.com", "www.google-analytics.com", "region1.google-analytics.com"}
+
+// extBlockedHosts must never be reached without consent; adHosts (shared)
+// are never reached with analytics alone either.
+func extAdHits(w *extWorld) []Hit {
+	return append(w.HitsTo(adHosts...), w.extraHits()...)
+}
+
+func hasExtCookie(t *testing.T, b *Browser, name, domain string) bool {
+	for _, c := range b.Cookies(t) {
+		if c.Name == name && strings.TrimPrefix(c.Domain, ".") == domain {
+			return true
+		}
+	}
+	return false
+}
+
+// poll evaluates cond until true or the timeout.
+func poll(timeout time.Duration, cond func() bool) bool {
+	end := time.Now().Add(timeout)
+	for {
+		if cond() {
+			return true
+		}
+		if time.Now().After(end) {
+			return false
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// clickAndSave clicks an element of the popup and waits for the popup to
+// have saved the change (the background has applied it when save returns).
+func clickAndSave(t *testing.T, p *Browser, sel string) {
+	t.Helper()
+	Eval[bool](t, p, fmt.Sprintf(`(async () => {
+		const before = document.body.dataset.saved;
+		const el = document.querySelector(%q);
+		if (!el) throw new Error('no element %s');
+		el.click();
+		for (let i = 0; i < 100 && document.body.dataset.saved === before; i++) await new Promise(r => setTimeout(r, 50));
+		if (document.body.dataset.saved === before) throw new Error('not saved');
+		return true;
+	})()`, sel, sel))
+}
+
+func TestExtensionChromium(t *testing.T) {
+	dir := builtExtension(t, false)
+	w := newExtWorld(t)
+	b := extBrowser(t, w.World, dir)
+	id := extensionID(t, b)
+	opt := openExtPage(t, b, id, "options.html")
+	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	page := "https://" + extSite + "/"
+
+	t.Run("default consent", func(t *testing.T) {
+		w.reset()
+		b.Navigate(t, w.World, page+"?utm_source=news&gclid=abc123&id=7&fbclid=x")
+		if h := append(w.HitsTo(gaHosts...), extAdHits(w)...); len(h) > 0 {
+			t.Errorf("trackers reached without consent:%s", hitList(h))
+		}
+		if got := Eval[string](t, b, `location.href`); got != page+"?id=7" {
+			t.Errorf("final URL %s, want tracking parameters removed: %s?id=7", got, page)
+		}
+		if !Eval[bool](t, b, `window.__appLoaded === true && document.getElementById('text').textContent === "Today's news"`) {
+			t.Error("the page's own script or content did not load")
+		}
+		if !Eval[bool](t, b, `window.__gpcFirst`) {
+			t.Error("navigator.globalPrivacyControl was not true in the first inline script")
+		}
+		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 3; i++) await new Promise(r => setTimeout(r, 100)); return window.__results; })()`)
+		for _, k := range []string{"frame", "srcdoc", "worker"} {
+			if res[k] != true {
+				t.Errorf("navigator.globalPrivacyControl in %s = %v, want true (all: %v)", k, res[k], res)
+			}
+		}
+		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "1" {
+			t.Errorf("origin saw Sec-GPC %q, want 1", got)
+		}
+		if !poll(5*time.Second, func() bool { return !hasExtCookie(t, b, "_ga", extSite) }) {
+			t.Errorf("the JS-set _ga survived: %v", cookieNames(t, b))
+		}
+		if !hasExtCookie(t, b, "site_pref", extSite) {
+			t.Errorf("the site's own cookie was removed: %v", cookieNames(t, b))
+		}
+		if !poll(10*time.Second, func() bool { return Eval[bool](t, b, `window.__rejected === true`) }) {
+			t.Error("the OneTrust-like banner was not answered")
+		}
+		if Eval[bool](t, b, `window.__accepted === true`) {
+			t.Error("the banner was accepted")
+		}
+	})
+
+	tabID := Eval[int](t, opt, `chrome.tabs.query({url: 'https://`+extSite+`/*'}).then(ts => ts[0].id)`)
+
+	t.Run("popup report", func(t *testing.T) {
+		p := openExtPage(t, b, id, fmt.Sprintf("popup.html?tab=%d", tabID))
+		if !poll(10*time.Second, func() bool { return Eval[bool](t, p, `document.body.dataset.ready === 'true'`) }) {
+			t.Fatal("popup not ready")
+		}
+		text := Eval[string](t, p, `document.body.innerText`)
+		for _, want := range []string{extSite, "advertising", "analytics", "GPC sent", "Onetrust"} {
+			if !strings.Contains(text, want) {
+				t.Errorf("popup does not show %q:\n%s", want, text)
+			}
+		}
+		if n := Eval[int](t, p, `Number(document.getElementById('total').textContent)`); n < 5 {
+			t.Errorf("popup counts %d blocked requests, want >= 5", n)
+		}
+		// Phone width: nothing wider than the viewport.
+		if err := chromedp.Do(p.Ctx, chromedp.EmulateViewport(360, 640)); err != nil {
+			t.Fatal(err)
+		}
+		if Eval[bool](t, p, `document.documentElement.scrollWidth > 360`) {
+			t.Errorf("popup wider than a 360 px phone: %v", Eval[int](t, p, `document.documentElement.scrollWidth`))
+		}
+	})
+
+	t.Run("analytics granted", func(t *testing.T) {
+		sendExt[map[string]any](t, opt, `{cmd: 'save', settings: {granted: ['analytics']}}`)
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
+			t.Errorf("Google Analytics not reached with analytics granted:%s", hitList(w.Hits()))
+		}
+		if h := extAdHits(w); len(h) > 0 {
+			t.Errorf("more than analytics reached:%s", hitList(h))
+		}
+	})
+
+	t.Run("popup toggles", func(t *testing.T) {
+		p := openExtPage(t, b, id, fmt.Sprintf("popup.html?tab=%d", tabID))
+		poll(10*time.Second, func() bool { return Eval[bool](t, p, `document.body.dataset.ready === 'true'`) })
+		clickAndSave(t, p, `input[data-global="analytics"]`)
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if h := w.HitsTo(gaHosts...); len(h) > 0 {
+			t.Errorf("analytics revoked in the popup, still reached:%s", hitList(h))
+		}
+		clickAndSave(t, p, `#pause`)
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if len(w.HitsTo("connect.facebook.net")) == 0 || len(w.extraHits()) == 0 {
+			t.Errorf("paused site: trackers still blocked:%s", hitList(w.Hits()))
+		}
+		clickAndSave(t, p, `#pause`)
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if h := extAdHits(w); len(h) > 0 {
+			t.Errorf("unpaused, trackers reached:%s", hitList(h))
+		}
+		clickAndSave(t, p, `input[data-global="analytics"]`) // granted again for the next part
+	})
+
+	t.Run("service worker restart", func(t *testing.T) {
+		stopServiceWorker(t, b, id)
+		// Set while the worker is down: an advertising cookie.
+		_, err := chromedp.CallBrowser(b.Ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: []*network.CookieParam{
+			{Name: "_fbp", Value: "fb.1.1700000000.9", Domain: extSite, Path: "/", Secure: true, Expires: cdp.TimeSinceEpoch(float64(time.Now().Add(time.Hour).Unix()))}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if h := extAdHits(w); len(h) > 0 {
+			t.Errorf("after the restart, trackers reached:%s", hitList(h))
+		}
+		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
+			t.Errorf("after the restart, the stored analytics consent was lost:%s", hitList(w.Hits()))
+		}
+		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "1" {
+			t.Errorf("after the restart, origin saw Sec-GPC %q", got)
+		}
+		if !Eval[bool](t, b, `window.__gpcFirst`) {
+			t.Error("after the restart, no GPC in the first inline script")
+		}
+		if !poll(15*time.Second, func() bool { return !hasExtCookie(t, b, "_fbp", extSite) }) {
+			t.Errorf("the cookie set while the worker was down was not removed: %v", cookieNames(t, b))
+		}
+	})
+}
+
+// stopServiceWorker stops the extension's worker through CDP and waits
+// until its target is gone.
+func stopServiceWorker(t *testing.T, b *Browser, id string) {
+	t.Helper()
+	if _, err := chromedp.Call(b.Ctx, serviceworker.Enable, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
+	chromedp.Call(b.Ctx, serviceworker.StopAllWorkers, cdp.Empty{})
+	swURL := "chrome-extension://" + id + "/background.js"
+	gone := func() bool {
+		ts, err := chromedp.Targets(b.Ctx)
+		if err != nil {
+			return false
+		}
+		for _, ti := range ts {
+			if ti.Type == "service_worker" && ti.URL == swURL {
+				return false
+			}
+		}
+		return true
+	}
+	if poll(2*time.Second, gone) {
+		return
+	}
+	ts, _ := chromedp.Targets(b.Ctx)
+	for _, ti := range ts {
+		if ti.Type == "service_worker" && ti.URL == swURL {
+			chromedp.CallBrowser(b.Ctx, target.CloseTarget, target.CloseTargetParams{TargetID: ti.TargetID})
+		}
+	}
+	if !poll(5*time.Second, gone) {
+		t.Fatal("the service worker did not stop")
+	}
+}
