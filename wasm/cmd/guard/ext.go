@@ -35,8 +35,17 @@ func blocked(_ js.Value, args []js.Value) any {
 func siteOf(_ js.Value, args []js.Value) any {
 	s := str(arg(args, 0))
 	h := site.Host(s)
-	if h == "" {
-		h = s
+	if h == "" && !hasColon(s) {
+		h = s // a bare host name ("news.example")
 	}
 	return site.Domain(h)
+}
+
+func hasColon(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			return true
+		}
+	}
+	return false
 }
