@@ -202,7 +202,7 @@ func TestExtensionChromium(t *testing.T) {
 
 // stopServiceWorker stops the extension's worker through CDP and waits
 // until its target is gone.
-func stopServiceWorker(t *testing.T, b *Browser, id string) {
+func stopServiceWorker(t testing.TB, b *Browser, id string) {
 	t.Helper()
 	if _, err := chromedp.Call(b.Ctx, serviceworker.Enable, cdp.Empty{}); err != nil {
 		t.Fatal(err)

@@ -15,6 +15,7 @@ if (typeof importScripts === 'function' && typeof Go === 'undefined') {
 // ---------------------------------------------------------------- core
 let core = null;
 let coreReadyAt = 0;
+let instantiatedAt = 0;
 const coreWaiters = [];
 function whenCore() {
   return core ? Promise.resolve(core) : new Promise((resolve) => coreWaiters.push(resolve));
@@ -23,7 +24,7 @@ globalThis.consentguardReady = () => {
   core = globalThis.consentguard;
   coreReadyAt = performance.now();
   // Read by the start-up benchmark (e2e) through CDP.
-  globalThis.consentguardTiming = { start: startedAt, ready: coreReadyAt };
+  globalThis.consentguardTiming = { start: startedAt, instantiated: instantiatedAt, ready: coreReadyAt };
   coreWaiters.splice(0).forEach((f) => f(core));
 };
 (function loadCore() {
@@ -33,7 +34,7 @@ globalThis.consentguardReady = () => {
   const inst = WebAssembly.instantiateStreaming
     ? WebAssembly.instantiateStreaming(fetch(url), go.importObject)
     : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
-  inst.then((r) => go.run(r.instance)).catch((e) => console.error('consentguard: core failed to load', e));
+  inst.then((r) => { instantiatedAt = performance.now(); go.run(r.instance); }).catch((e) => console.error('consentguard: core failed to load', e));
 })();
 
 // ---------------------------------------------------------------- settings
