@@ -120,9 +120,9 @@ deps-extension:
 
 extension: wasm deps-extension
 	$(GO) run ./extension/cmd/extbuild -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
-	  -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
 
 ## extension-zip: store-ready zips, extension/dist/consentguard-{chromium,firefox}.zip.
 extension-zip: wasm deps-extension
 	$(GO) run ./extension/cmd/extbuild -zip -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
-	  -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent

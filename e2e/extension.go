@@ -53,7 +53,7 @@ func builtExtension(t testing.TB, noCore bool) string {
 				return fmt.Errorf("build guard.wasm: %v\n%s", err, b)
 			}
 		}
-		_, err := build.Build(build.Options{Src: filepath.Join(root, "extension", "src"), Out: out, Wasm: wasm,
+		_, err := build.Build(build.Options{Root: root, Src: filepath.Join(root, "extension", "src"), Out: out, Wasm: wasm,
 			WasmExec: filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), Autoconsent: ac, NoCore: noCore})
 		return err
 	}

@@ -39,6 +39,7 @@ type Options struct {
 	Wasm        string // guard.wasm
 	WasmExec    string // $(go env GOROOT)/lib/wasm/wasm_exec.js
 	Autoconsent string // node_modules/@duckduckgo/autoconsent
+	Root        string // the repository (LICENSE, THIRD_PARTY.md); default "."
 	Zip         bool   // also write <Out>/consentguard-<browser>.zip
 	// NoCore builds without guard.wasm (for the memory comparison only:
 	// the background then never becomes ready).
@@ -55,6 +56,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&o.Wasm, "wasm", "bin/guard.wasm", "the Go core built for js/wasm")
 	fl.StringVar(&o.WasmExec, "wasm-exec", "", "Go's wasm_exec.js ($(go env GOROOT)/lib/wasm/wasm_exec.js)")
 	fl.StringVar(&o.Autoconsent, "autoconsent", ".cache/npm/node_modules/@duckduckgo/autoconsent", "the npm package @duckduckgo/autoconsent")
+	fl.StringVar(&o.Root, "root", ".", "the repository root (LICENSE, THIRD_PARTY.md)")
 	fl.BoolVar(&o.Zip, "zip", false, "also write store-ready zips")
 	fl.BoolVar(&o.NoCore, "no-core", false, "leave the Go core out (measurement builds only)")
 	if err := fl.Parse(args); err != nil {
@@ -83,7 +85,18 @@ func Build(o Options) (string, error) {
 		return "", err
 	}
 	shared := map[string][]byte{"autoconsent.js": lib, "compact-rules.json": acRules}
-	inputs := map[string]string{"wasm_exec.js": o.WasmExec}
+	if o.Root == "" {
+		o.Root = "."
+	}
+	// The licences travel with the code they cover: ours, Go's (the
+	// runtime in guard.wasm and wasm_exec.js) and autoconsent's (MPL-2.0).
+	inputs := map[string]string{
+		"wasm_exec.js":                 o.WasmExec,
+		"LICENSE":                      filepath.Join(o.Root, "LICENSE"),
+		"THIRD_PARTY.md":               filepath.Join(o.Root, "THIRD_PARTY.md"),
+		"licenses/go-LICENSE":          filepath.Join(filepath.Dir(filepath.Dir(filepath.Dir(o.WasmExec))), "LICENSE"),
+		"licenses/autoconsent-LICENSE": filepath.Join(o.Autoconsent, "LICENSE"),
+	}
 	if !o.NoCore {
 		inputs["guard.wasm"] = o.Wasm
 	}

@@ -130,12 +130,12 @@ func TestBuild(t *testing.T) {
 	dir := t.TempDir()
 	var out, errb bytes.Buffer
 	code := Main([]string{"-src", filepath.Join("..", "src"), "-out", dir, "-wasm-exec",
-		filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), "-autoconsent", ac, "-no-core", "-zip"}, &out, &errb)
+		filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), "-autoconsent", ac, "-no-core", "-zip", "-root", root}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("code %d: %s", code, errb.String())
 	}
 	for _, br := range Browsers {
-		for _, f := range []string{"manifest.json", "background.js", "gpc.js", "autoconsent.js", "wasm_exec.js", "rules/analytics.json", "rules/params.json", "icons/icon-128.png"} {
+		for _, f := range []string{"manifest.json", "background.js", "gpc.js", "autoconsent.js", "wasm_exec.js", "rules/analytics.json", "rules/params.json", "icons/icon-128.png", "LICENSE", "THIRD_PARTY.md", "licenses/go-LICENSE", "licenses/autoconsent-LICENSE"} {
 			if _, err := os.Stat(filepath.Join(dir, br, f)); err != nil {
 				t.Errorf("%s: %v", br, err)
 			}
