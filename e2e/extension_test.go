@@ -169,6 +169,24 @@ func TestExtensionChromium(t *testing.T) {
 		if h := extAdHits(w); len(h) > 0 {
 			t.Errorf("unpaused, trackers reached:%s", hitList(h))
 		}
+		// GPC off for this site: no header, the property reads false in
+		// the page and its worker; back on afterwards.
+		clickAndSave(t, p, `#sitegpc`)
+		b.Navigate(t, w.World, page)
+		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "" {
+			t.Errorf("GPC off for the site, origin saw Sec-GPC %q", got)
+		}
+		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 3; i++) await new Promise(r => setTimeout(r, 100)); return Object.assign({first: window.__gpcFirst}, window.__results); })()`)
+		for _, k := range []string{"first", "frame", "worker"} {
+			if res[k] != false {
+				t.Errorf("GPC off for the site: globalPrivacyControl in %s = %v, want false (all: %v)", k, res[k], res)
+			}
+		}
+		clickAndSave(t, p, `#sitegpc`)
+		b.Navigate(t, w.World, page)
+		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "1" || !Eval[bool](t, b, `window.__gpcFirst`) {
+			t.Errorf("GPC back on for the site: header %q, first script %v", got, Eval[bool](t, b, `window.__gpcFirst`))
+		}
 		clickAndSave(t, p, `input[data-global="analytics"]`) // granted again for the next part
 	})
 

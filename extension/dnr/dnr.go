@@ -130,9 +130,11 @@ const (
 	RulesetParams = "params"
 )
 
-// AllTypes is every DNR resource type (header rules include main_frame).
+// AllTypes are the DNR resource types Chromium and Firefox share (header
+// rules include main_frame). Chromium's webtransport and webbundle are left
+// out: Firefox rejects a rule that names them.
 var AllTypes = []string{"main_frame", "sub_frame", "stylesheet", "script", "image", "font", "object",
-	"xmlhttprequest", "ping", "csp_report", "media", "websocket", "webtransport", "webbundle", "other"}
+	"xmlhttprequest", "ping", "csp_report", "media", "websocket", "other"}
 
 // Blockable reports whether a category gets a blocking ruleset.
 func Blockable(c consent.Category) bool {

@@ -39,6 +39,11 @@ globalThis.consentguardReady = () => {
 
 // ---------------------------------------------------------------- settings
 const CATEGORIES = ['functional', 'analytics', 'advertising', 'social', 'session-replay', 'tag-manager', 'fingerprinting'];
+// The DNR resource types Chromium and Firefox share (dnr.AllTypes): header
+// rules cover navigations (main_frame), which a condition without
+// resourceTypes leaves out.
+const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest',
+  'ping', 'csp_report', 'media', 'websocket', 'other'];
 const DEFAULTS = {
   version: 1,
   granted: [],        // categories granted everywhere (default: none)
@@ -129,14 +134,44 @@ async function applyNow() {
     }
     if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
       const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
-      for (const cond of [{ requestDomains: [site] }, { initiatorDomains: [site] }]) {
+      for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
         add({ priority: 2, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
       }
     }
   }
   const old = await chrome.declarativeNetRequest.getDynamicRules();
   await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
+  await syncGPCScript(settings);
   await chrome.storage.session.set({ applied: Date.now() });
+}
+
+// syncGPCScript registers gpc-off.js on the pages where GPC is off: every
+// page but the sites switched on when GPC is off globally, else the sites
+// switched off or paused.
+function sitePatterns(site) {
+  return ['*://' + site + '/*', '*://*.' + site + '/*'];
+}
+
+async function syncGPCScript(settings) {
+  const on = [], off = [];
+  for (const [site, o] of Object.entries(settings.sites)) {
+    if (!o || typeof o !== 'object' || !/^[a-z0-9.-]+$/.test(site)) continue;
+    if (o.paused || o.gpc === false) off.push(...sitePatterns(site));
+    else if (o.gpc === true) on.push(...sitePatterns(site));
+  }
+  const script = { id: 'gpc-off', js: ['gpc-off.js'], runAt: 'document_start', allFrames: true, world: 'MAIN' };
+  if (!settings.gpc) Object.assign(script, { matches: ['<all_urls>'], excludeMatches: on.length ? on : undefined });
+  else if (off.length) script.matches = off;
+  const have = await chrome.scripting.getRegisteredContentScripts({ ids: ['gpc-off'] });
+  if (have.length) await chrome.scripting.unregisterContentScripts({ ids: ['gpc-off'] });
+  if (!script.matches) return;
+  if (script.excludeMatches === undefined) delete script.excludeMatches;
+  try {
+    await chrome.scripting.registerContentScripts([Object.assign({ matchOriginAsFallback: true }, script)]);
+  } catch (e) {
+    // Browsers without matchOriginAsFallback for registered scripts.
+    await chrome.scripting.registerContentScripts([script]);
+  }
 }
 
 // ---------------------------------------------------------------- cookies

@@ -2,12 +2,19 @@
 // own (MAIN) world at document_start in every frame (about:blank and srcdoc
 // frames included), before the page's first script, and prepends the same
 // definition to the dedicated and shared workers the page starts.
+//
+// Where the person turned GPC off (globally, for a site, or paused a site),
+// the background registers gpc-off.js for those pages; it sets OFF on the
+// window, before or after this script, and the property then reads false
+// (as in a browser with GPC switched off) and workers start unchanged.
 (function () {
   'use strict';
+  const OFF = Symbol.for('consentguard.gpc.off');
+  const on = function () { return self[OFF] !== true; };
   const define = function (proto) {
     try {
       Object.defineProperty(proto, 'globalPrivacyControl', {
-        get: function globalPrivacyControl() { return true; },
+        get: function globalPrivacyControl() { return on(); },
         configurable: true,
         enumerable: true,
       });
@@ -25,6 +32,7 @@
     if (typeof Orig !== 'function') return;
     const Wrapped = function (url, options) {
       if (!new.target) return Orig.apply(this, arguments);
+      if (!on()) return Reflect.construct(Orig, arguments, new.target);
       let abs;
       try { abs = new URL(url, location.href); } catch (e) { return Reflect.construct(Orig, arguments, new.target); }
       if (abs.protocol !== 'http:' && abs.protocol !== 'https:' && abs.protocol !== 'blob:') {
