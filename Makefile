@@ -126,3 +126,8 @@ extension: wasm deps-extension
 extension-zip: wasm deps-extension
 	$(GO) run ./extension/cmd/extbuild -zip -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
 	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+
+.PHONY: clean-extension
+clean: clean-extension
+clean-extension:
+	rm -rf $(EXT_DIST)
