@@ -88,6 +88,7 @@ type extWorld struct {
 	*World
 	mu      sync.Mutex
 	headers map[string]http.Header // path -> last request headers of the site
+	loads   map[string]int         // path -> requests of the site
 	extra   []Hit
 }
 
@@ -95,6 +96,12 @@ func (e *extWorld) siteHeaders(path string) http.Header {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.headers[path]
+}
+
+func (e *extWorld) siteLoads(path string) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.loads[path]
 }
 
 func (e *extWorld) extraHits() []Hit {
@@ -111,10 +118,11 @@ func (e *extWorld) reset() {
 }
 
 func newExtWorld(t testing.TB) *extWorld {
-	e := &extWorld{headers: map[string]http.Header{}}
+	e := &extWorld{headers: map[string]http.Header{}, loads: map[string]int{}}
 	site := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		e.mu.Lock()
 		e.headers[r.URL.Path] = r.Header.Clone()
+		e.loads[r.URL.Path]++
 		e.mu.Unlock()
 		serveExtSite(w, r)
 	})
@@ -176,6 +184,12 @@ func serveExtSite(w http.ResponseWriter, r *http.Request) {
 	switch r.URL.Path {
 	case "/":
 		html(extPage)
+	case "/loop.html":
+		// A site that shows its banner again after every answer (it
+		// reloads on "reject all" and never remembers the choice).
+		html(`<!doctype html><title>loop</title><div id="onetrust-banner-sdk" style="position:fixed;bottom:0;left:0;right:0;padding:20px;background:#eee">Cookies?
+<button id="onetrust-accept-btn-handler">Accept all</button>
+<button id="onetrust-reject-all-handler" onclick="location.reload()">Reject all</button></div>`)
 	case "/frame.html":
 		html(`<!doctype html><script>parent.postMessage({frame: navigator.globalPrivacyControl === true}, '*')</script>`)
 	case "/worker.js":

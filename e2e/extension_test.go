@@ -252,3 +252,39 @@ func stopServiceWorker(t testing.TB, b *Browser, id string) {
 		t.Fatal("the service worker did not stop")
 	}
 }
+
+// TestExtensionBannerLoop: a site that re-shows its banner after every
+// answer is answered twice, then left alone (no reload loop) and reported
+// in the popup.
+func TestExtensionBannerLoop(t *testing.T) {
+	dir := builtExtension(t, false)
+	w := newExtWorld(t)
+	b := extBrowser(t, w.World, dir)
+	id := extensionID(t, b)
+	opt := openExtPage(t, b, id, "options.html")
+	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	b.Navigate(t, w.World, "https://"+extSite+"/loop.html")
+	// Wait until the page stops reloading (4 s without a new load), at most 30 s.
+	last, since := w.siteLoads("/loop.html"), time.Now()
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end) && time.Since(since) < 4*time.Second; time.Sleep(200 * time.Millisecond) {
+		if n := w.siteLoads("/loop.html"); n != last {
+			last, since = n, time.Now()
+		}
+	}
+	if n := w.siteLoads("/loop.html"); n < 2 || n > 4 {
+		t.Errorf("the page loaded %d times; want the banner answered twice, then left alone (3 loads)", n)
+	}
+	if time.Since(since) < 4*time.Second {
+		t.Fatalf("still reloading after 30 s: %d loads", w.siteLoads("/loop.html"))
+	}
+	if !Eval[bool](t, b, `getComputedStyle(document.getElementById('onetrust-banner-sdk')).display !== 'none'`) {
+		t.Error("the banner is hidden on the page left alone")
+	}
+	tabID := Eval[int](t, opt, `chrome.tabs.query({url: 'https://`+extSite+`/*'}).then(ts => ts[0].id)`)
+	p := openExtPage(t, b, id, fmt.Sprintf("popup.html?tab=%d", tabID))
+	if !poll(10*time.Second, func() bool {
+		return strings.Contains(Eval[string](t, p, `document.getElementById('cmp').textContent`), "left alone")
+	}) {
+		t.Errorf("popup does not report the loop: %q", Eval[string](t, p, `document.getElementById('cmp').textContent`))
+	}
+}
