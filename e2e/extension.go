@@ -160,6 +160,7 @@ document.cookie = "site_pref=compact; path=/; max-age=3600";</script>
 <h1 id="text">Today's news</h1>
 <img src="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/?x=1" alt="">
 <img src="https://www.clarity.ms/collect.gif" alt="">
+<img src="/g/collect?v=2&tid=G-FIRSTPARTY&en=page_view" alt="">
 <iframe id="same" src="/frame.html"></iframe>
 <iframe id="srcdoc" srcdoc="<script>parent.postMessage({srcdoc: navigator.globalPrivacyControl === true}, '*')</script>"></iframe>
 <div id="onetrust-banner-sdk" style="position:fixed;bottom:0;left:0;right:0;padding:20px;background:#eee">

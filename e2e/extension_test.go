@@ -64,6 +64,20 @@ func clickAndSave(t *testing.T, p *Browser, sel string) {
 	})()`, sel, sel))
 }
 
+// selectAndSave picks an option of a popup select and waits for the save.
+func selectAndSave(t *testing.T, p *Browser, sel, value string) {
+	t.Helper()
+	Eval[bool](t, p, fmt.Sprintf(`(async () => {
+		const before = document.body.dataset.saved;
+		const el = document.querySelector(%q);
+		el.value = %q;
+		el.dispatchEvent(new Event('change'));
+		for (let i = 0; i < 100 && document.body.dataset.saved === before; i++) await new Promise(r => setTimeout(r, 50));
+		if (document.body.dataset.saved === before) throw new Error('not saved');
+		return true;
+	})()`, sel, value))
+}
+
 func TestExtensionChromium(t *testing.T) {
 	dir := builtExtension(t, false)
 	w := newExtWorld(t)
@@ -78,6 +92,9 @@ func TestExtensionChromium(t *testing.T) {
 		b.Navigate(t, w.World, page+"?utm_source=news&gclid=abc123&id=7&fbclid=x")
 		if h := append(w.HitsTo(gaHosts...), extAdHits(w)...); len(h) > 0 {
 			t.Errorf("trackers reached without consent:%s", hitList(h))
+		}
+		if n := w.siteLoads("/g/collect"); n > 0 {
+			t.Errorf("first-party Google Analytics path reached %d times without consent", n)
 		}
 		if got := Eval[string](t, b, `location.href`); got != page+"?id=7" {
 			t.Errorf("final URL %s, want tracking parameters removed: %s?id=7", got, page)
@@ -143,6 +160,9 @@ func TestExtensionChromium(t *testing.T) {
 		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
 			t.Errorf("Google Analytics not reached with analytics granted:%s", hitList(w.Hits()))
 		}
+		if w.siteLoads("/g/collect") == 0 {
+			t.Error("first-party Google Analytics path not reached with analytics granted")
+		}
 		if h := extAdHits(w); len(h) > 0 {
 			t.Errorf("more than analytics reached:%s", hitList(h))
 		}
@@ -156,6 +176,22 @@ func TestExtensionChromium(t *testing.T) {
 		b.Navigate(t, w.World, page)
 		if h := w.HitsTo(gaHosts...); len(h) > 0 {
 			t.Errorf("analytics revoked in the popup, still reached:%s", hitList(h))
+		}
+		// Analytics allowed for this site alone (global still off).
+		selectAndSave(t, p, `select[data-site="analytics"]`, "allow")
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
+			t.Errorf("analytics allowed for the site in the popup, Google Analytics not reached:%s", hitList(w.Hits()))
+		}
+		if h := extAdHits(w); len(h) > 0 {
+			t.Errorf("analytics allowed for the site, more reached:%s", hitList(h))
+		}
+		selectAndSave(t, p, `select[data-site="analytics"]`, "default")
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if h := w.HitsTo(gaHosts...); len(h) > 0 {
+			t.Errorf("site choice back to the global one (off), analytics reached:%s", hitList(h))
 		}
 		clickAndSave(t, p, `#pause`)
 		w.reset()
@@ -194,7 +230,11 @@ func TestExtensionChromium(t *testing.T) {
 		stopServiceWorker(t, b, id)
 		// Set while the worker is down: an advertising cookie.
 		_, err := chromedp.CallBrowser(b.Ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: []*network.CookieParam{
-			{Name: "_fbp", Value: "fb.1.1700000000.9", Domain: extSite, Path: "/", Secure: true, Expires: cdp.TimeSinceEpoch(float64(time.Now().Add(time.Hour).Unix()))}}})
+			{Name: "_fbp", Value: "fb.1.1700000000.9", Domain: extSite, Path: "/", Secure: true, Expires: cdp.TimeSinceEpoch(float64(time.Now().Add(time.Hour).Unix()))},
+			// A third-party advertising cookie in the site's partition (CHIPS).
+			{Name: "IDE", Value: "ad-id", Domain: ".doubleclick.net", Path: "/", Secure: true, SameSite: network.CookieSameSiteNone,
+				Expires:      cdp.TimeSinceEpoch(float64(time.Now().Add(time.Hour).Unix())),
+				PartitionKey: &network.CookiePartitionKey{TopLevelSite: "https://" + extSite, HasCrossSiteAncestor: false}}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -214,6 +254,9 @@ func TestExtensionChromium(t *testing.T) {
 		}
 		if !poll(15*time.Second, func() bool { return !hasExtCookie(t, b, "_fbp", extSite) }) {
 			t.Errorf("the cookie set while the worker was down was not removed: %v", cookieNames(t, b))
+		}
+		if !poll(15*time.Second, func() bool { return !hasExtCookie(t, b, "IDE", "doubleclick.net") }) {
+			t.Errorf("the partitioned cookie set while the worker was down was not removed: %v", cookieNames(t, b))
 		}
 	})
 }
@@ -286,5 +329,37 @@ func TestExtensionBannerLoop(t *testing.T) {
 		return strings.Contains(Eval[string](t, p, `document.getElementById('cmp').textContent`), "left alone")
 	}) {
 		t.Errorf("popup does not report the loop: %q", Eval[string](t, p, `document.getElementById('cmp').textContent`))
+	}
+}
+
+// TestExtensionRegexesSupported asks Chromium (isRegexSupported, case
+// sensitive and not) about every regexFilter of every static ruleset:
+// Chromium skips, with only a console warning, a regex over its 2 KB limit.
+func TestExtensionRegexesSupported(t *testing.T) {
+	dir := builtExtension(t, false)
+	w := newExtWorld(t)
+	b := extBrowser(t, w.World, dir)
+	id := extensionID(t, b)
+	opt := openExtPage(t, b, id, "options.html")
+	res := Eval[map[string]any](t, opt, `(async () => {
+	  const bad = [];
+	  let n = 0;
+	  for (const rs of chrome.runtime.getManifest().declarative_net_request.rule_resources) {
+	    const rules = await (await fetch(rs.path)).json();
+	    for (const r of rules) if (r.condition.regexFilter) {
+	      n++;
+	      for (const cs of [false, true]) {
+	        const s = await chrome.declarativeNetRequest.isRegexSupported({regex: r.condition.regexFilter, isCaseSensitive: cs});
+	        if (!s.isSupported) bad.push(rs.id + ' #' + r.id + ': ' + s.reason + ': ' + r.condition.regexFilter);
+	      }
+	    }
+	  }
+	  return {n, bad};
+	})()`)
+	if n, _ := res["n"].(float64); n < 50 {
+		t.Errorf("only %v regex rules found", res["n"])
+	}
+	for _, x := range res["bad"].([]any) {
+		t.Errorf("Chromium refuses %v", x)
 	}
 }

@@ -145,3 +145,20 @@ func TestBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestSourcesParse checks every script of the source tree with node --check.
+func TestSourcesParse(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		fixture.Missing(t, "node not found")
+	}
+	files, _ := filepath.Glob(filepath.Join("..", "src", "*.js"))
+	if len(files) < 5 {
+		t.Fatalf("only %d scripts in extension/src", len(files))
+	}
+	for _, f := range files {
+		if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
+			t.Errorf("%s: %v\n%s", f, err, out)
+		}
+	}
+}

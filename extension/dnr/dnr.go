@@ -25,6 +25,7 @@ package dnr
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 
@@ -41,9 +42,13 @@ const (
 	// maxDomainsPerRule keeps each requestDomains list small enough for
 	// quick parsing; a category with more hosts gets several rules.
 	maxDomainsPerRule = 1000
-	// MaxRegexLen is a conservative bound on a regexFilter's length: Chrome
-	// rejects regexes whose compiled form exceeds 2 KB.
-	MaxRegexLen = 600
+	// MaxRegexLen and MaxRegexInst bound a regexFilter: Chrome skips a
+	// regex whose RE2 program exceeds 2 KB. Go's program size is only a
+	// proxy (against Chromium 156's isRegexSupported, regexes of 67 and 73
+	// Go instructions were accepted, 75 and 76 refused); the e2e test
+	// TestExtensionRegexesSupported asks Chromium about every shipped one.
+	MaxRegexLen  = 300
+	MaxRegexInst = 72
 )
 
 // Priorities. Static blocking rules are 1; the extension's dynamic per-site
@@ -185,12 +190,12 @@ func Compile(in Input) ([]Ruleset, []error) {
 			if p.e.Category != cat {
 				continue
 			}
-			r, err := pathRule(p.e, cat, hosts)
+			rules, err := pathRules(p.e, cat, hosts)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s:%d: %v", p.file, p.e.Line, err))
 				continue
 			}
-			rs.Rules = append(rs.Rules, r)
+			rs.Rules = append(rs.Rules, rules...)
 		}
 		sets = append(sets, rs)
 	}
@@ -277,101 +282,140 @@ func dedup(s []string) []string {
 	return out
 }
 
-// pathRule turns a path signature into a regexFilter rule.
-func pathRule(e catalog.Entry, cat consent.Category, hosts map[string]consent.Category) (Rule, error) {
+// pathRules turns a path signature into regexFilter rules: one per order
+// of its required parameters (RE2 has no look-ahead, and Chrome refuses a
+// regex whose compiled form exceeds 2 KB, so the orders are separate rules
+// rather than one alternation).
+func pathRules(e catalog.Entry, cat consent.Category, hosts map[string]consent.Category) ([]Rule, error) {
 	sig, err := catalog.ParsePath(e.Value)
 	if err != nil {
-		return Rule{}, err
+		return nil, err
 	}
-	re, err := PathRegex(sig)
+	res, err := PathRegexes(sig)
 	if err != nil {
-		return Rule{}, err
+		return nil, err
 	}
-	c := Condition{RegexFilter: re, ExcludedResourceTypes: []string{"main_frame"}}
-	if e.Domain != "" {
-		c.RequestDomains = []string{e.Domain}
-	} else {
+	var excluded []string
+	if e.Domain == "" {
 		// The core looks the host up first: a listed host of another
 		// category decides by its own category, not by this signature.
 		for h, hc := range hosts {
 			if hc != cat {
-				c.ExcludedRequestDomains = append(c.ExcludedRequestDomains, h)
+				excluded = append(excluded, h)
 			}
 		}
-		sort.Strings(c.ExcludedRequestDomains)
+		sort.Strings(excluded)
 	}
-	return Rule{Priority: PriorityBlock, Action: Action{Type: "block"}, Condition: c}, nil
+	var out []Rule
+	for _, re := range res {
+		c := Condition{RegexFilter: re, ExcludedResourceTypes: []string{"main_frame"}, ExcludedRequestDomains: excluded}
+		if e.Domain != "" {
+			c.RequestDomains = []string{e.Domain}
+		}
+		out = append(out, Rule{Priority: PriorityBlock, Action: Action{Type: "block"}, Condition: c})
+	}
+	return out, nil
 }
 
-// PathRegex writes a path signature as an RE2 regular expression over the
-// whole URL, with the same meaning as catalog.Path.Match on the URL's path
-// and query: the path pattern anchored at the start of the path, matching
-// the whole path or a prefix ending at a '/'; every required parameter
-// present, in any order.
-func PathRegex(p catalog.Path) (string, error) {
+// PathRegexes writes a path signature as RE2 regular expressions over the
+// whole URL, one per order of its required parameters; a URL matches the
+// signature (catalog.Path.Match on its path and query) when it matches any
+// of them: the path pattern anchored at the start of the path, matching the
+// whole path or a prefix ending at a '/'; every required parameter present.
+func PathRegexes(p catalog.Path) ([]string, error) {
 	var b strings.Builder
-	b.WriteString(`^[a-z][a-z0-9+.-]*://[^/?#]+`)
+	// Request URLs reach DNR without their fragment, so '#' needs no care.
+	b.WriteString(`^https?://[^/?]+`)
 	for i, part := range strings.Split(p.Pattern, "*") {
 		if i > 0 {
-			b.WriteString(`[^?#]*`)
+			b.WriteString(`[^?]*`)
 		}
 		b.WriteString(regexp.QuoteMeta(part))
 	}
 	last := p.Pattern[len(p.Pattern)-1]
-	if last != '/' && last != '*' {
-		b.WriteString(`(?:/[^?#]*)?`)
-	} else {
-		b.WriteString(`[^?#]*`)
+	switch {
+	case last == '*':
+		// the '*' above already matches the rest of the path
+	case last == '/':
+		b.WriteString(`[^?]*`)
+	default:
+		b.WriteString(`(?:/[^?]*)?`)
 	}
 	if len(p.Params) == 0 {
-		b.WriteString(`(?:[?#]|$)`)
-		return check(b.String())
+		b.WriteString(`(?:\?|$)`)
+		re, err := check(b.String())
+		return []string{re}, err
 	}
 	if len(p.Params) > 3 {
-		return "", fmt.Errorf("path %s: more than 3 required parameters cannot be written without look-ahead", p)
+		return nil, fmt.Errorf("path %s: more than 3 required parameters (one rule per order)", p)
 	}
-	var alts []string
+	prefix := b.String() + `\?(?:.*&)?`
+	var out []string
+	var err error
 	permute(p.Params, func(ps []catalog.Param) {
 		var a strings.Builder
-		a.WriteString(`(?:[^#]*&)?`)
+		a.WriteString(prefix)
 		for i, prm := range ps {
 			if i > 0 {
-				a.WriteString(`(?:&[^#]*)?&`)
+				a.WriteString(`(?:&.*)?&`)
 			}
-			a.WriteString(paramRegex(prm))
+			a.WriteString(paramRegex(prm, i == len(ps)-1))
 		}
-		a.WriteString(`(?:[&#]|$)`)
-		alts = append(alts, a.String())
+		re, e := check(a.String())
+		if e != nil && err == nil {
+			err = e
+		}
+		out = append(out, re)
 	})
-	b.WriteString(`\?`)
-	if len(alts) == 1 {
-		b.WriteString(alts[0])
-	} else {
-		b.WriteString(`(?:` + strings.Join(alts, "|") + `)`)
-	}
-	return check(b.String())
+	return out, err
 }
 
 func check(re string) (string, error) {
 	if len(re) > MaxRegexLen {
-		return "", fmt.Errorf("regex longer than %d bytes", MaxRegexLen)
+		return "", fmt.Errorf("regex %s longer than %d bytes", re, MaxRegexLen)
 	}
 	if _, err := regexp.Compile(re); err != nil {
 		return "", err
 	}
+	if n := RegexSize(re); n > MaxRegexInst {
+		return "", fmt.Errorf("regex %s compiles to %d instructions, more than %d (Chrome's 2 KB limit)", re, n, MaxRegexInst)
+	}
 	return re, nil
 }
 
-// paramRegex matches one name=value token (without the separators).
-func paramRegex(p catalog.Param) string {
+// RegexSize is the number of instructions of re's compiled program (-1 when
+// it does not parse).
+func RegexSize(re string) int {
+	r, err := syntax.Parse(re, syntax.Perl)
+	if err != nil {
+		return -1
+	}
+	p, err := syntax.Compile(r.Simplify())
+	if err != nil {
+		return -1
+	}
+	return len(p.Inst)
+}
+
+// paramRegex matches one name=value token from its start; the last one
+// need not be matched to its end (a prefix value, any value), which keeps
+// the program small.
+func paramRegex(p catalog.Param, last bool) string {
 	n := regexp.QuoteMeta(p.Name)
+	v := regexp.QuoteMeta(p.Value)
 	switch {
+	case p.Prefix && p.Value == "" && last:
+		return n + `(?:[=&]|$)`
 	case p.Prefix && p.Value == "":
-		return n + `(?:=[^&#]*)?`
+		return n + `(?:=[^&]*)?`
+	case p.Prefix && last:
+		return n + "=" + v
 	case p.Prefix:
-		return n + "=" + regexp.QuoteMeta(p.Value) + `[^&#]*`
+		return n + "=" + v + `[^&]*`
+	case last:
+		return n + "=" + v + `(?:&|$)`
 	default:
-		return n + "=" + regexp.QuoteMeta(p.Value)
+		return n + "=" + v
 	}
 }
 

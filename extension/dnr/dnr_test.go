@@ -116,9 +116,13 @@ func TestPathRegexMatchesCore(t *testing.T) {
 	if len(sigs) < 50 {
 		t.Fatalf("only %d path signatures", len(sigs))
 	}
-	suffixes := []string{"", "/", "/x", "x", "?", "#f", "?a=1", "/y?z=2"}
+	// No fragments: request URLs reach DNR without them.
+	suffixes := []string{"", "/", "/x", "x", "?", "?a=1", "/y?z=2", "&"}
 	for _, p := range sigs {
-		re := regexp.MustCompile(mustRegex(t, p))
+		var res []*regexp.Regexp
+		for _, r := range mustRegexes(t, p) {
+			res = append(res, regexp.MustCompile(r))
+		}
 		// URLs built from the signature itself plus near misses.
 		base := strings.ReplaceAll(p.Pattern, "*", "abc")
 		var queries []string
@@ -133,7 +137,8 @@ func TestPathRegexMatchesCore(t *testing.T) {
 		}
 		queries = append(queries, "", strings.Join(full, "&"), strings.Join(rev, "&"), "x=1&"+strings.Join(full, "&")+"&y=2")
 		if len(full) > 0 {
-			queries = append(queries, full[0], strings.Join(full, "&")[1:], "a"+strings.Join(full, "&"))
+			queries = append(queries, full[0], strings.Join(full, "&")[1:], "a"+strings.Join(full, "&"),
+				strings.Join(full, "x&"), strings.Join(rev, "&")+"x", strings.Join(full, "&&"))
 		}
 		for _, pre := range []string{"", "/pre"} {
 			for _, suf := range suffixes {
@@ -150,8 +155,12 @@ func TestPathRegexMatchesCore(t *testing.T) {
 							pq += "?" + q
 						}
 					}
-					if got, want := re.MatchString(u), p.Match(pq); got != want {
-						t.Errorf("%s: regex %s on %s = %v, core says %v", p, re, u, got, want)
+					got := false
+					for _, re := range res {
+						got = got || re.MatchString(u)
+					}
+					if want := p.Match(pq); got != want {
+						t.Errorf("%s: regexes %v on %s = %v, core says %v", p, res, u, got, want)
 					}
 				}
 			}
@@ -159,9 +168,9 @@ func TestPathRegexMatchesCore(t *testing.T) {
 	}
 }
 
-func mustRegex(t *testing.T, p catalog.Path) string {
+func mustRegexes(t *testing.T, p catalog.Path) []string {
 	t.Helper()
-	re, err := PathRegex(p)
+	re, err := PathRegexes(p)
 	if err != nil {
 		t.Fatalf("%s: %v", p, err)
 	}
@@ -246,5 +255,17 @@ func TestCompileReportsConflicts(t *testing.T) {
 	_, errs := Compile(Input{Trackers: []*catalog.Catalog{c, d}})
 	if len(errs) != 1 || !strings.Contains(errs[0].Error(), "b.txt:4") {
 		t.Errorf("errs = %v, want one naming b.txt:4", errs)
+	}
+}
+
+func TestRegexBound(t *testing.T) {
+	// One that Chromium refused (memoryLimitExceeded) and one it took.
+	refused := `^[a-z][a-z0-9+.-]*://[^/?#]+[^?#]*/track/[^?#]*\?(?:(?:[^#]*&)?data(?:=[^&#]*)?(?:&[^#]*)?&ip(?:=[^&#]*)?(?:[&#]|$)|(?:[^#]*&)?ip(?:=[^&#]*)?(?:&[^#]*)?&data(?:=[^&#]*)?(?:[&#]|$))`
+	if _, err := check(refused); err == nil {
+		t.Errorf("check accepted a regex Chromium refuses (%d instructions)", RegexSize(refused))
+	}
+	took := `^https?://[^/?#]+[^?#]*/track/[^?#]*\?(?:[^#]*&)?data(?:=[^&#]*)?(?:&[^#]*)?&ip(?:=[^&#]*)?(?:[&#]|$)`
+	if _, err := check(took); err != nil {
+		t.Error(err)
 	}
 }

@@ -51,7 +51,7 @@ const DEFAULTS = {
   dnt: false,         // DNT: 1
   params: true,       // strip tracking parameters from navigations
   banners: true,      // answer cookie banners
-  sites: {},          // registrable domain -> {granted?: [...], paused?: bool, gpc?: bool}
+  sites: {},          // registrable domain -> {allow?: [...], block?: [...], paused?: bool, gpc?: bool}
 };
 
 async function getSettings() {
@@ -67,11 +67,25 @@ function normalise(s) {
   return out;
 }
 
+// siteGranted is what a site grants: the global choice plus the site's
+// own allow list minus its block list (or, in imported settings, a site's
+// complete granted list).
+function siteGranted(settings, o) {
+  if (Array.isArray(o.granted)) return o.granted.filter((c) => CATEGORIES.includes(c));
+  const allow = Array.isArray(o.allow) ? o.allow : [];
+  const block = Array.isArray(o.block) ? o.block : [];
+  return CATEGORIES.filter((c) => (settings.granted.includes(c) || allow.includes(c)) && !block.includes(c));
+}
+
+function hasSiteChoice(o) {
+  return Array.isArray(o.granted) || (Array.isArray(o.allow) && o.allow.length > 0) || (Array.isArray(o.block) && o.block.length > 0);
+}
+
 // stateFor is the consent state the core judges a site by.
 function stateFor(settings, site) {
   const o = (site && settings.sites[site]) || {};
   return {
-    granted: Array.isArray(o.granted) ? o.granted : settings.granted,
+    granted: siteGranted(settings, o),
     gpc: typeof o.gpc === 'boolean' ? o.gpc : settings.gpc,
     dnt: settings.dnt,
   };
@@ -120,7 +134,7 @@ async function applyNow() {
       add({ priority: 3, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
       continue;
     }
-    if (Array.isArray(o.granted)) {
+    if (hasSiteChoice(o)) {
       const siteBlocked = new Set(c.blocked(stateFor(settings, site)));
       for (const cat of CATEGORIES) {
         if (blocked.has(cat) === siteBlocked.has(cat)) continue;

@@ -67,7 +67,8 @@ async function render() {
   }
   const tbody = document.querySelector('#consent tbody');
   tbody.replaceChildren();
-  const siteGranted = Array.isArray(rep.siteSettings.granted) ? rep.siteSettings.granted : null;
+  const ss = rep.siteSettings;
+  const siteList = (k) => (Array.isArray(ss[k]) ? ss[k] : []);
   for (const cat of rep.categories) {
     const tr = el('tr');
     tr.append(el('td', cat));
@@ -79,14 +80,21 @@ async function render() {
     }));
     const sel = el('select', undefined, { 'data-site': cat, 'aria-label': cat + ' on this site' });
     for (const [v, t] of [['default', 'as everywhere'], ['allow', 'allow'], ['block', 'block']]) sel.append(el('option', t, { value: v }));
-    sel.value = siteGranted === null ? 'default' : (siteGranted.includes(cat) ? 'allow' : 'block');
+    sel.value = Array.isArray(ss.granted) ? (ss.granted.includes(cat) ? 'allow' : 'block')
+      : siteList('allow').includes(cat) ? 'allow' : siteList('block').includes(cat) ? 'block' : 'default';
     sel.disabled = !rep.site;
     sel.addEventListener('change', () => save((x) => {
       const e = siteEntry(x);
-      let list = Array.isArray(e.granted) ? e.granted.slice() : x.granted.slice();
-      list = list.filter((c) => c !== cat);
-      if (sel.value === 'allow' || (sel.value === 'default' && x.granted.includes(cat))) list.push(cat);
-      e.granted = list;
+      if (Array.isArray(e.granted)) {
+        // An imported complete list becomes allow/block choices.
+        e.allow = e.granted.filter((c) => !x.granted.includes(c));
+        e.block = x.granted.filter((c) => !e.granted.includes(c));
+        delete e.granted;
+      }
+      e.allow = (e.allow || []).filter((c) => c !== cat);
+      e.block = (e.block || []).filter((c) => c !== cat);
+      if (sel.value === 'allow') e.allow.push(cat);
+      if (sel.value === 'block') e.block.push(cat);
     }));
     const td1 = el('td'); td1.append(g);
     const td2 = el('td'); td2.append(sel);
