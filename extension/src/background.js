@@ -8,8 +8,10 @@
 'use strict';
 
 const startedAt = performance.now();
+// wasm_exec.js first and the core's fetch and compile started (below)
+// before autoconsent.js is evaluated: the two overlap.
 if (typeof importScripts === 'function' && typeof Go === 'undefined') {
-  importScripts('wasm_exec.js', 'autoconsent.js');
+  importScripts('wasm_exec.js');
 }
 
 // ---------------------------------------------------------------- core
@@ -36,6 +38,9 @@ globalThis.consentguardReady = () => {
     : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
   inst.then((r) => { instantiatedAt = performance.now(); go.run(r.instance); }).catch((e) => console.error('consentguard: core failed to load', e));
 })();
+if (typeof importScripts === 'function' && typeof AutoConsentLib === 'undefined') {
+  importScripts('autoconsent.js');
+}
 
 // ---------------------------------------------------------------- settings
 const CATEGORIES = ['functional', 'analytics', 'advertising', 'social', 'session-replay', 'tag-manager', 'fingerprinting'];
