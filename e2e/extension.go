@@ -44,13 +44,12 @@ func builtExtension(t testing.TB, noCore bool) string {
 		fixture.Missing(t, "autoconsent not installed: run scripts/install-autoconsent.sh (make deps)")
 	}
 	build1 := func(out string, noCore bool) error {
-		wasm := filepath.Join(out, "guard.wasm")
+		// The core as make builds it (make wasm: bin/guard.wasm).
+		wasm := filepath.Join(root, "bin", "guard.wasm")
 		if !noCore {
-			cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", wasm, "./wasm/cmd/guard")
-			cmd.Dir = root
-			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+			cmd := exec.Command("make", "-s", "-C", root, "wasm")
 			if b, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("build guard.wasm: %v\n%s", err, b)
+				return fmt.Errorf("make wasm: %v\n%s", err, b)
 			}
 		}
 		_, err := build.Build(build.Options{Root: root, Src: filepath.Join(root, "extension", "src"), Out: out, Wasm: wasm,
@@ -202,6 +201,20 @@ func serveExtSite(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.NotFound(w, r)
 	}
+}
+
+// startExtension builds (once) and loads the extension in a fresh
+// Chromium against a fresh world, opens its options page and waits until
+// the Go core is ready and the rules are applied.
+func startExtension(t testing.TB) (w *extWorld, b *Browser, id string, opt *Browser) {
+	t.Helper()
+	dir := builtExtension(t, false)
+	w = newExtWorld(t)
+	b = extBrowser(t, w.World, dir)
+	id = extensionID(t, b)
+	opt = openExtPage(t, b, id, "options.html")
+	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	return w, b, id, opt
 }
 
 // extBrowser starts Chromium with the extension loaded (our own flag list:

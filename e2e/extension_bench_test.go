@@ -19,12 +19,7 @@ import (
 // worker started (performance.now() in the worker). Reports the median and
 // p90 (ms-ready-p50, ms-ready-p90).
 func BenchmarkExtensionCoreReady(b *testing.B) {
-	dir := builtExtension(b, false)
-	w := newExtWorld(b)
-	br := extBrowser(b, w.World, dir)
-	id := extensionID(b, br)
-	opt := openExtPage(b, br, id, "options.html")
-	sendExt[map[string]any](b, opt, `{cmd: 'ready'}`)
+	_, br, id, opt := startExtension(b)
 	var ready, inst []float64
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

@@ -79,12 +79,7 @@ func selectAndSave(t *testing.T, p *Browser, sel, value string) {
 }
 
 func TestExtensionChromium(t *testing.T) {
-	dir := builtExtension(t, false)
-	w := newExtWorld(t)
-	b := extBrowser(t, w.World, dir)
-	id := extensionID(t, b)
-	opt := openExtPage(t, b, id, "options.html")
-	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	w, b, id, opt := startExtension(t)
 	page := "https://" + extSite + "/"
 
 	t.Run("default consent", func(t *testing.T) {
@@ -300,12 +295,7 @@ func stopServiceWorker(t testing.TB, b *Browser, id string) {
 // answer is answered twice, then left alone (no reload loop) and reported
 // in the popup.
 func TestExtensionBannerLoop(t *testing.T) {
-	dir := builtExtension(t, false)
-	w := newExtWorld(t)
-	b := extBrowser(t, w.World, dir)
-	id := extensionID(t, b)
-	opt := openExtPage(t, b, id, "options.html")
-	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	w, b, id, opt := startExtension(t)
 	b.Navigate(t, w.World, "https://"+extSite+"/loop.html")
 	// Wait until the page stops reloading (4 s without a new load), at most 30 s.
 	last, since := w.siteLoads("/loop.html"), time.Now()
@@ -336,11 +326,7 @@ func TestExtensionBannerLoop(t *testing.T) {
 // sensitive and not) about every regexFilter of every static ruleset:
 // Chromium skips, with only a console warning, a regex over its 2 KB limit.
 func TestExtensionRegexesSupported(t *testing.T) {
-	dir := builtExtension(t, false)
-	w := newExtWorld(t)
-	b := extBrowser(t, w.World, dir)
-	id := extensionID(t, b)
-	opt := openExtPage(t, b, id, "options.html")
+	_, _, _, opt := startExtension(t)
 	res := Eval[map[string]any](t, opt, `(async () => {
 	  const bad = [];
 	  let n = 0;
