@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -219,6 +220,52 @@ func TestExtensionChromium(t *testing.T) {
 			t.Errorf("GPC back on for the site: header %q, first script %v", got, Eval[bool](t, b, `window.__gpcFirst`))
 		}
 		clickAndSave(t, p, `input[data-global="analytics"]`) // granted again for the next part
+	})
+
+	t.Run("options export import", func(t *testing.T) {
+		// Export, switch DNT on in the JSON, import: the next load carries
+		// DNT: 1; then the exported settings back.
+		exported := Eval[string](t, opt, `(async () => {
+			document.getElementById('export').click();
+			for (let i = 0; i < 50 && !document.getElementById('json').value; i++) await new Promise(r => setTimeout(r, 50));
+			return document.getElementById('json').value;
+		})()`)
+		if !strings.Contains(exported, `"granted"`) || !strings.Contains(exported, `"analytics"`) {
+			t.Fatalf("export: %s", exported)
+		}
+		importJSON := func(js string) string {
+			return Eval[string](t, opt, fmt.Sprintf(`(async () => {
+				const m = document.getElementById('msg');
+				m.textContent = '';
+				document.getElementById('json').value = %s;
+				document.getElementById('import').click();
+				for (let i = 0; i < 100 && !m.textContent; i++) await new Promise(r => setTimeout(r, 50));
+				return m.textContent;
+			})()`, js))
+		}
+		if msg := importJSON(`'{not json'`); !strings.Contains(msg, "Not valid JSON") {
+			t.Errorf("importing bad JSON said %q", msg)
+		}
+		var set map[string]any
+		if err := json.Unmarshal([]byte(exported), &set); err != nil {
+			t.Fatal(err)
+		}
+		set["dnt"] = true
+		withDNT, _ := json.Marshal(set)
+		if msg := importJSON(fmt.Sprintf("%q", withDNT)); msg != "Imported." {
+			t.Fatalf("import said %q", msg)
+		}
+		b.Navigate(t, w.World, page)
+		if got := w.siteHeaders("/").Get("DNT"); got != "1" {
+			t.Errorf("DNT imported on, origin saw DNT %q", got)
+		}
+		if msg := importJSON(fmt.Sprintf("%q", exported)); msg != "Imported." {
+			t.Fatalf("import said %q", msg)
+		}
+		b.Navigate(t, w.World, page)
+		if got := w.siteHeaders("/").Get("DNT"); got != "" {
+			t.Errorf("DNT back off, origin saw DNT %q", got)
+		}
 	})
 
 	t.Run("service worker restart", func(t *testing.T) {
