@@ -171,7 +171,7 @@ We use cookies.
 window.__results = {};
 addEventListener('message', function (e) { Object.assign(window.__results, e.data); });
 var w = new Worker('/worker.js');
-w.onmessage = function (e) { window.__results.worker = e.data; };
+w.onmessage = function (e) { window.__results.worker = e.data.gpc; window.__results.workerRelative = e.data.helper && e.data.data === 'ok'; };
 </script>
 </body></html>`
 
@@ -194,7 +194,17 @@ func serveExtSite(w http.ResponseWriter, r *http.Request) {
 		html(`<!doctype html><script>parent.postMessage({frame: navigator.globalPrivacyControl === true}, '*')</script>`)
 	case "/worker.js":
 		w.Header().Set("Content-Type", "text/javascript")
-		w.Write([]byte(`postMessage(self.navigator.globalPrivacyControl === true);`))
+		// Relative URLs, as worker scripts use them.
+		w.Write([]byte(`importScripts('worker-helper.js');
+fetch('worker-data.txt').then(function (r) { return r.text(); }).then(function (t) {
+  postMessage({gpc: self.navigator.globalPrivacyControl === true, helper: self.__helper === true, data: t});
+});`))
+	case "/worker-helper.js":
+		w.Header().Set("Content-Type", "text/javascript")
+		w.Write([]byte(`self.__helper = true;`))
+	case "/worker-data.txt":
+		w.Header().Set("Content-Type", "text/plain")
+		w.Write([]byte(`ok`))
 	case "/app.js":
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte(`window.__appLoaded = true;`))

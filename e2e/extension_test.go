@@ -101,11 +101,14 @@ func TestExtensionChromium(t *testing.T) {
 		if !Eval[bool](t, b, `window.__gpcFirst`) {
 			t.Error("navigator.globalPrivacyControl was not true in the first inline script")
 		}
-		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 3; i++) await new Promise(r => setTimeout(r, 100)); return window.__results; })()`)
+		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 4; i++) await new Promise(r => setTimeout(r, 100)); return window.__results; })()`)
 		for _, k := range []string{"frame", "srcdoc", "worker"} {
 			if res[k] != true {
 				t.Errorf("navigator.globalPrivacyControl in %s = %v, want true (all: %v)", k, res[k], res)
 			}
+		}
+		if res["workerRelative"] != true {
+			t.Errorf("the worker's relative importScripts and fetch failed (all: %v)", res)
 		}
 		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "1" {
 			t.Errorf("origin saw Sec-GPC %q, want 1", got)
@@ -208,7 +211,7 @@ func TestExtensionChromium(t *testing.T) {
 		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "" {
 			t.Errorf("GPC off for the site, origin saw Sec-GPC %q", got)
 		}
-		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 3; i++) await new Promise(r => setTimeout(r, 100)); return Object.assign({first: window.__gpcFirst}, window.__results); })()`)
+		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 4; i++) await new Promise(r => setTimeout(r, 100)); return Object.assign({first: window.__gpcFirst}, window.__results); })()`)
 		for _, k := range []string{"first", "frame", "worker"} {
 			if res[k] != false {
 				t.Errorf("GPC off for the site: globalPrivacyControl in %s = %v, want false (all: %v)", k, res[k], res)

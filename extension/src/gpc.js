@@ -27,7 +27,19 @@
   // defines the property and then loads the page's script; when the blob
   // cannot be used (a CSP without blob: in worker-src, a cross-origin or
   // data: URL), the worker starts as the page asked.
-  const prelude = "try{Object.defineProperty(WorkerNavigator.prototype,'globalPrivacyControl',{get:function globalPrivacyControl(){return true},configurable:true,enumerable:true})}catch(e){}\n";
+  // The worker runs from a blob: URL, so relative URLs in importScripts,
+  // fetch and XMLHttpRequest are resolved against the script's own URL, as
+  // they would have been. (self.location still shows the blob: URL.)
+  const prelude = function (base) {
+    return '(function(){var B=' + JSON.stringify(base) + ';' +
+      "var OFF=Symbol.for('consentguard.gpc.off');" +
+      "try{Object.defineProperty(WorkerNavigator.prototype,'globalPrivacyControl',{get:function globalPrivacyControl(){return self[OFF]!==true},configurable:true,enumerable:true})}catch(e){}" +
+      'var abs=function(u){try{return typeof u==="string"||u instanceof URL?new URL(u,B).href:u}catch(e){return u}};' +
+      'if(typeof importScripts==="function"){var I=importScripts;self.importScripts=function(){return I.apply(self,Array.prototype.map.call(arguments,abs))}}' +
+      'if(typeof fetch==="function"){var F=fetch;self.fetch=function(i,o){return F.call(self,abs(i),o)}}' +
+      'if(typeof XMLHttpRequest==="function"){var O=XMLHttpRequest.prototype.open;XMLHttpRequest.prototype.open=function(m,u){var a=Array.prototype.slice.call(arguments);a[1]=abs(u);return O.apply(this,a)}}' +
+      '})();\n';
+  };
   const wrap = function (Orig) {
     if (typeof Orig !== 'function') return;
     const Wrapped = function (url, options) {
@@ -39,7 +51,7 @@
         return Reflect.construct(Orig, arguments, new.target);
       }
       const isModule = options && typeof options === 'object' && options.type === 'module';
-      const src = prelude + (isModule ? 'import ' + JSON.stringify(abs.href) + ';\n' : 'importScripts(' + JSON.stringify(abs.href) + ');\n');
+      const src = prelude(abs.href) + (isModule ? 'import ' + JSON.stringify(abs.href) + ';\n' : 'importScripts(' + JSON.stringify(abs.href) + ');\n');
       try {
         const blobURL = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
         const args = Array.prototype.slice.call(arguments);
