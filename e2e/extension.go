@@ -190,6 +190,15 @@ func serveExtSite(w http.ResponseWriter, r *http.Request) {
 		html(`<!doctype html><title>loop</title><div id="onetrust-banner-sdk" style="position:fixed;bottom:0;left:0;right:0;padding:20px;background:#eee">Cookies?
 <button id="onetrust-accept-btn-handler">Accept all</button>
 <button id="onetrust-reject-all-handler" onclick="location.reload()">Reject all</button></div>`)
+	case "/csp.html":
+		// A strict site: workers only from its own origin (no blob:).
+		w.Header().Set("Content-Security-Policy", "worker-src 'self'")
+		html(`<!doctype html><title>csp</title><script>
+window.__results = {};
+var w = new Worker('/worker.js');
+w.onmessage = function (e) { window.__results.worker = e.data.gpc; window.__results.workerRelative = e.data.helper && e.data.data === 'ok'; };
+w.onerror = function () { window.__results.workerError = true; };
+</script>`)
 	case "/frame.html":
 		html(`<!doctype html><script>parent.postMessage({frame: navigator.globalPrivacyControl === true}, '*')</script>`)
 	case "/worker.js":

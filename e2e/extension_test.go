@@ -304,6 +304,16 @@ func TestExtensionChromium(t *testing.T) {
 			t.Errorf("the partitioned cookie set while the worker was down was not removed: %v", cookieNames(t, b))
 		}
 	})
+
+	t.Run("strict CSP worker", func(t *testing.T) {
+		// worker-src 'self' forbids the blob the GPC wrapper starts workers
+		// from: the page's worker must still run (without the property).
+		b.Navigate(t, w.World, page+"csp.html")
+		res := Eval[map[string]any](t, b, `(async () => { for (let i = 0; i < 50 && Object.keys(window.__results).length < 2; i++) await new Promise(r => setTimeout(r, 100)); return window.__results; })()`)
+		if res["workerRelative"] != true || res["workerError"] != nil {
+			t.Errorf("the worker of a page with a strict CSP did not run: %v", res)
+		}
+	})
 }
 
 // stopServiceWorker stops the extension's worker through CDP and waits

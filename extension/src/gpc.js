@@ -30,8 +30,10 @@
   // The worker runs from a blob: URL, so relative URLs in importScripts,
   // fetch and XMLHttpRequest are resolved against the script's own URL, as
   // they would have been. (self.location still shows the blob: URL.)
-  const prelude = function (base) {
+  const TOKEN = 'consentguard:worker-started:' + Math.random().toString(36).slice(2);
+  const prelude = function (base, hello) {
     return '(function(){var B=' + JSON.stringify(base) + ';' +
+      (hello ? 'try{postMessage(' + JSON.stringify(TOKEN) + ')}catch(e){}' : '') +
       "var OFF=Symbol.for('consentguard.gpc.off');" +
       "try{Object.defineProperty(WorkerNavigator.prototype,'globalPrivacyControl',{get:function globalPrivacyControl(){return self[OFF]!==true},configurable:true,enumerable:true})}catch(e){}" +
       'var abs=function(u){try{return typeof u==="string"||u instanceof URL?new URL(u,B).href:u}catch(e){return u}};' +
@@ -40,6 +42,47 @@
       'if(typeof XMLHttpRequest==="function"){var O=XMLHttpRequest.prototype.open;XMLHttpRequest.prototype.open=function(m,u){var a=Array.prototype.slice.call(arguments);a[1]=abs(u);return O.apply(this,a)}}' +
       '})();\n';
   };
+  // A page whose CSP forbids blob: workers makes the blob worker fail to
+  // load (an error event, no exception). Then the page's own script is
+  // started as it asked, and the object the page holds forwards to it: the
+  // messages posted meanwhile are replayed, events are passed on, and the
+  // load error is not shown to the page. The blob worker says hello first,
+  // so the replay record is dropped once it runs.
+  const fallback = function (inst, Orig, args) {
+    let state = 'starting';
+    let sent = [];
+    inst.postMessage = function () {
+      if (state === 'starting') sent.push(Array.prototype.slice.call(arguments));
+      return Orig.prototype.postMessage.apply(inst, arguments);
+    };
+    inst.addEventListener('message', function (e) {
+      if (state === 'starting' && e.data === TOKEN) {
+        e.stopImmediatePropagation();
+        state = 'started';
+        sent = [];
+        delete inst.postMessage;
+      }
+    });
+    inst.addEventListener('error', function (e) {
+      if (state !== 'starting') return;
+      e.stopImmediatePropagation();
+      e.preventDefault();
+      state = 'failed';
+      const real = Reflect.construct(Orig, args);
+      inst.postMessage = function () { return real.postMessage.apply(real, arguments); };
+      inst.terminate = function () { return real.terminate(); };
+      real.addEventListener('message', function (m) { inst.dispatchEvent(new MessageEvent('message', { data: m.data, ports: m.ports })); });
+      real.addEventListener('messageerror', function (m) { inst.dispatchEvent(new MessageEvent('messageerror', { data: m.data })); });
+      real.addEventListener('error', function (x) {
+        inst.dispatchEvent(x instanceof ErrorEvent
+          ? new ErrorEvent('error', { message: x.message, filename: x.filename, lineno: x.lineno, colno: x.colno, error: x.error })
+          : new Event('error'));
+      });
+      for (const a of sent) real.postMessage.apply(real, a);
+      sent = [];
+    });
+  };
+  const OrigWorker = self.Worker;
   const wrap = function (Orig) {
     if (typeof Orig !== 'function') return;
     const Wrapped = function (url, options) {
@@ -51,12 +94,15 @@
         return Reflect.construct(Orig, arguments, new.target);
       }
       const isModule = options && typeof options === 'object' && options.type === 'module';
-      const src = prelude(abs.href) + (isModule ? 'import ' + JSON.stringify(abs.href) + ';\n' : 'importScripts(' + JSON.stringify(abs.href) + ');\n');
+      const dedicated = Orig === OrigWorker;
+      const src = prelude(abs.href, dedicated) + (isModule ? 'import ' + JSON.stringify(abs.href) + ';\n' : 'importScripts(' + JSON.stringify(abs.href) + ');\n');
       try {
         const blobURL = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
         const args = Array.prototype.slice.call(arguments);
         args[0] = blobURL;
-        return Reflect.construct(Orig, args, new.target);
+        const inst = Reflect.construct(Orig, args, new.target);
+        if (dedicated) fallback(inst, Orig, Array.prototype.slice.call(arguments));
+        return inst;
       } catch (e) {
         return Reflect.construct(Orig, arguments, new.target);
       }
