@@ -160,6 +160,7 @@ document.cookie = "site_pref=compact; path=/; max-age=3600";</script>
 <img src="https://googleads.g.doubleclick.net/pagead/viewthroughconversion/1/?x=1" alt="">
 <img src="https://www.clarity.ms/collect.gif" alt="">
 <img src="/g/collect?v=2&tid=G-FIRSTPARTY&en=page_view" alt="">
+<img src="/metrics/g/collect?v=2&tid=G-FIRSTPARTY&en=scroll" alt="">
 <iframe id="same" src="/frame.html"></iframe>
 <iframe id="srcdoc" srcdoc="<script>parent.postMessage({srcdoc: navigator.globalPrivacyControl === true}, '*')</script>"></iframe>
 <div id="onetrust-banner-sdk" style="position:fixed;bottom:0;left:0;right:0;padding:20px;background:#eee">

@@ -89,8 +89,10 @@ func TestExtensionChromium(t *testing.T) {
 		if h := append(w.HitsTo(gaHosts...), extAdHits(w)...); len(h) > 0 {
 			t.Errorf("trackers reached without consent:%s", hitList(h))
 		}
-		if n := w.siteLoads("/g/collect"); n > 0 {
-			t.Errorf("first-party Google Analytics path reached %d times without consent", n)
+		for _, path := range []string{"/g/collect", "/metrics/g/collect"} {
+			if n := w.siteLoads(path); n > 0 {
+				t.Errorf("first-party Google Analytics path %s reached %d times without consent", path, n)
+			}
 		}
 		if got := Eval[string](t, b, `location.href`); got != page+"?id=7" {
 			t.Errorf("final URL %s, want tracking parameters removed: %s?id=7", got, page)
@@ -159,8 +161,8 @@ func TestExtensionChromium(t *testing.T) {
 		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
 			t.Errorf("Google Analytics not reached with analytics granted:%s", hitList(w.Hits()))
 		}
-		if w.siteLoads("/g/collect") == 0 {
-			t.Error("first-party Google Analytics path not reached with analytics granted")
+		if w.siteLoads("/g/collect") == 0 || w.siteLoads("/metrics/g/collect") == 0 {
+			t.Error("first-party Google Analytics paths not reached with analytics granted")
 		}
 		if h := extAdHits(w); len(h) > 0 {
 			t.Errorf("more than analytics reached:%s", hitList(h))

@@ -291,7 +291,7 @@ func pathRules(e catalog.Entry, cat consent.Category, hosts map[string]consent.C
 	if err != nil {
 		return nil, err
 	}
-	res, err := PathRegexes(sig)
+	res, err := PathRegexes(sig, e.Domain == "")
 	if err != nil {
 		return nil, err
 	}
@@ -322,10 +322,16 @@ func pathRules(e catalog.Entry, cat consent.Category, hosts map[string]consent.C
 // signature (catalog.Path.Match on its path and query) when it matches any
 // of them: the path pattern anchored at the start of the path, matching the
 // whole path or a prefix ending at a '/'; every required parameter present.
-func PathRegexes(p catalog.Path) ([]string, error) {
+// anyPrefix lets the pattern start at any '/' of the path, as the core
+// matches unscoped signatures ("/metrics/g/collect" behind a first-party
+// proxy).
+func PathRegexes(p catalog.Path, anyPrefix bool) ([]string, error) {
 	var b strings.Builder
 	// Request URLs reach DNR without their fragment, so '#' needs no care.
 	b.WriteString(`^https?://[^/?]+`)
+	if anyPrefix && p.Pattern[0] == '/' {
+		b.WriteString(`(?:/[^?]*)?`)
+	}
 	for i, part := range strings.Split(p.Pattern, "*") {
 		if i > 0 {
 			b.WriteString(`[^?]*`)
