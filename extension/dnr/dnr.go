@@ -291,10 +291,6 @@ func pathRules(e catalog.Entry, cat consent.Category, hosts map[string]consent.C
 	if err != nil {
 		return nil, err
 	}
-	res, err := PathRegexes(sig, e.Domain == "")
-	if err != nil {
-		return nil, err
-	}
 	var excluded []string
 	if e.Domain == "" {
 		// The core looks the host up first: a listed host of another
@@ -306,6 +302,14 @@ func pathRules(e catalog.Entry, cat consent.Category, hosts map[string]consent.C
 		}
 		sort.Strings(excluded)
 	}
+	if uf, ok := PathURLFilter(sig, e.Domain == ""); ok {
+		return []Rule{{Priority: PriorityBlock, Action: Action{Type: "block"},
+			Condition: Condition{URLFilter: uf, ExcludedResourceTypes: []string{"main_frame"}, ExcludedRequestDomains: excluded}}}, nil
+	}
+	res, err := PathRegexes(sig, e.Domain == "")
+	if err != nil {
+		return nil, err
+	}
 	var out []Rule
 	for _, re := range res {
 		c := Condition{RegexFilter: re, ExcludedResourceTypes: []string{"main_frame"}, ExcludedRequestDomains: excluded}
@@ -315,6 +319,28 @@ func pathRules(e catalog.Entry, cat consent.Category, hosts map[string]consent.C
 		out = append(out, Rule{Priority: PriorityBlock, Action: Action{Type: "block"}, Condition: c})
 	}
 	return out, nil
+}
+
+// PathURLFilter writes an unscoped signature without parameters or inner
+// wildcards as a urlFilter (no regex budget, no size limit): the literal
+// path, which starts with '/', so that any occurrence is at a '/' of the
+// URL, as the core's any-prefix match; a pattern that must end at a path
+// boundary gets '^' (a separator: '/', '?', the end, ...), one that is a
+// prefix (ending in '/' or '*') nothing. It may also match the literal in a
+// query string: a small over-match for paths this distinctive.
+func PathURLFilter(p catalog.Path, anyPrefix bool) (string, bool) {
+	pat := p.Pattern
+	if !anyPrefix || len(p.Params) > 0 || pat[0] != '/' {
+		return "", false
+	}
+	trimmed := strings.TrimSuffix(pat, "*")
+	if strings.ContainsAny(trimmed, "*^|") {
+		return "", false
+	}
+	if trimmed == pat && !strings.HasSuffix(pat, "/") {
+		return pat + "^", true
+	}
+	return trimmed, true
 }
 
 // PathRegexes writes a path signature as RE2 regular expressions over the
