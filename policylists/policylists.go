@@ -222,13 +222,9 @@ func (b *Builder) addUpstream(name string, f Format, data []byte) {
 	if f == FormatOCD {
 		c, errs = cookie.ParseOCD(filepath.Base(name), strings.NewReader(string(data)))
 	} else {
-		l, err := tds.Parse(data)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), err))
-		} else {
-			for _, w := range l.Warnings() {
-				errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), w))
-			}
+		var l *tds.List
+		l, errs = parseTDS(filepath.Base(name), data)
+		if l != nil {
 			b.tds = append(b.tds, l)
 			fr.Entries = l.Len()
 		}
@@ -264,25 +260,7 @@ func (b *Builder) Build() (*engine.Engine, *Report, error) {
 	rep.Errors = append(rep.Errors, errs...)
 	p.Cookies, errs = cookie.Compile(b.catalogs...)
 	rep.Errors = append(rep.Errors, errs...)
-	if len(b.filters) > 0 {
-		fe, fr := filter.Compile(b.filters...)
-		p.Filter = fe
-		rep.Rules = fr.Rules
-		for k, v := range fr.Skipped {
-			rep.Skipped[k] += v
-		}
-		for i := range fr.Errors {
-			rep.Errors = append(rep.Errors, &fr.Errors[i])
-		}
-		// Count filter errors per file.
-		for i := range rep.Files {
-			for _, pe := range fr.Errors {
-				if filepath.Base(rep.Files[i].Name) == pe.List {
-					rep.Files[i].Errors++
-				}
-			}
-		}
-	}
+	b.compileFilters(&p, &rep)
 	if len(b.params) > 0 {
 		s, err := param.New(b.params)
 		if err != nil {
