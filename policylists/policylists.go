@@ -17,7 +17,6 @@ package policylists
 
 import (
 	"embed"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,6 +29,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/msg"
 	"github.com/consentguard/consentguard/wasm/param"
 	"github.com/consentguard/consentguard/wasm/tds"
 	"github.com/consentguard/consentguard/wasm/tracker"
@@ -288,7 +288,7 @@ func Default() (*engine.Engine, error) {
 	defOnce.Do(func() {
 		e, rep, err := NewBuilder().Build()
 		if err == nil && len(rep.Errors) > 0 {
-			err = fmt.Errorf("embedded lists: %d errors, first: %v", len(rep.Errors), rep.Errors[0])
+			err = msg.Errorf("embedded lists: %d errors, first: %v", len(rep.Errors), rep.Errors[0])
 		}
 		defEng, defErr = e, err
 	})
