@@ -49,7 +49,7 @@ test-e2e: deps
 	  $(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...; \
 	else echo "make test-e2e: no e2e tests in this tree"; fi
 
-deps: deps-node deps-chromium
+deps: deps-node deps-chromium deps-firefox
 
 ## deps-node: npm packages used by tests (Ghostery's engine as the oracle, workerd) in .cache/npm.
 deps-node:
@@ -119,3 +119,11 @@ edge:
 
 clean:
 	rm -rf $(BIN) edge/build
+
+## deps-firefox: Debian's firefox-esr and NSS certutil (libnss3-tools) for the Firefox e2e test.
+.PHONY: deps-firefox
+deps-firefox:
+	@if ! command -v firefox-esr >/dev/null || ! command -v certutil >/dev/null; then \
+	  echo "deps-firefox: installing Debian firefox-esr and libnss3-tools"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr libnss3-tools) || { echo "deps-firefox: cannot install firefox-esr/libnss3-tools"; exit 1; }; \
+	fi
