@@ -49,7 +49,7 @@ test-e2e: deps
 	  $(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...; \
 	else echo "make test-e2e: no e2e tests in this tree"; fi
 
-deps: deps-node deps-chromium deps-firefox
+deps: deps-node deps-chromium deps-firefox deps-peer-pages
 
 ## deps-node: npm packages used by tests (Ghostery's engine as the oracle, workerd) in .cache/npm.
 deps-node:
@@ -127,3 +127,8 @@ deps-firefox:
 	  echo "deps-firefox: installing Debian firefox-esr and libnss3-tools"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr libnss3-tools) || { echo "deps-firefox: cannot install firefox-esr/libnss3-tools"; exit 1; }; \
 	fi
+
+## deps-peer-pages: npm packages of DuckDuckGo's privacy-test-pages server, in .cache/peer-pages.
+.PHONY: deps-peer-pages
+deps-peer-pages: deps-node
+	@bash scripts/install-peer-pages.sh >/dev/null

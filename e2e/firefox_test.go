@@ -80,37 +80,37 @@ func (h *ffSiteHandler) reset() {
 }
 
 var (
-	ffExtOnce sync.Once
-	ffExtDir  string
-	ffExtErr  error
+	distOnce sync.Once
+	distDir  string
+	distErr  error
 )
 
-// firefoxExtension returns the built extension/dist/firefox: it runs
-// `make extension` once per test binary (the build the extension ships
-// from). CONSENTGUARD_EXTENSION_DIST may name an already built dist folder
-// instead (its firefox subfolder is used).
-func firefoxExtension(t testing.TB) string {
+// extensionDist returns the built extension/dist (chromium and firefox
+// folders): it runs `make extension` once per test binary, the build the
+// extension ships from. CONSENTGUARD_EXTENSION_DIST may name an already
+// built dist folder instead.
+func extensionDist(t testing.TB) string {
 	t.Helper()
 	if d := os.Getenv("CONSENTGUARD_EXTENSION_DIST"); d != "" {
-		return filepath.Join(d, "firefox")
+		return d
 	}
 	root := fixture.Root(t)
-	ffExtOnce.Do(func() {
+	distOnce.Do(func() {
 		if _, err := os.Stat(filepath.Join(root, "extension", "cmd", "extbuild")); err != nil {
-			ffExtErr = fmt.Errorf("no extension build in this tree (extension/cmd/extbuild): %v", err)
+			distErr = fmt.Errorf("no extension build in this tree (extension/cmd/extbuild): %v", err)
 			return
 		}
 		cmd := exec.Command("make", "-C", root, "extension")
 		if out, err := cmd.CombinedOutput(); err != nil {
-			ffExtErr = fmt.Errorf("make extension: %v\n%s", err, tail(string(out), 3000))
+			distErr = fmt.Errorf("make extension: %v\n%s", err, tail(string(out), 3000))
 			return
 		}
-		ffExtDir = filepath.Join(root, "extension", "dist", "firefox")
+		distDir = filepath.Join(root, "extension", "dist")
 	})
-	if ffExtErr != nil {
-		t.Fatal(ffExtErr)
+	if distErr != nil {
+		t.Fatal(distErr)
 	}
-	return ffExtDir
+	return distDir
 }
 
 // TestFirefoxExtension installs the built extension/dist/firefox into real
@@ -124,7 +124,7 @@ func firefoxExtension(t testing.TB) string {
 // Analytics and the Meta pixel never reach their hosts, and the site's own
 // script loads.
 func TestFirefoxExtension(t *testing.T) {
-	ext := firefoxExtension(t)
+	ext := filepath.Join(extensionDist(t), "firefox")
 	site := &ffSiteHandler{seen: map[string][]http.Header{}}
 	w := newWorld(t, map[string]http.Handler{ffSite: site})
 	site.port = w.Port
