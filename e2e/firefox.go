@@ -3,18 +3,15 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -106,8 +103,6 @@ type Firefox struct {
 	*BiDi
 	Profile string
 	Context string // the first tab's browsing context
-	cmd     *exec.Cmd
-	out     *syncBuffer
 }
 
 // biDiListening is Firefox's line naming the WebDriver BiDi endpoint.
@@ -127,50 +122,13 @@ func newFirefox(t testing.TB, w *World) *Firefox {
 	cmd := exec.Command(bin, "--headless", "--no-remote", "--profile", profile,
 		"--remote-debugging-port=0", "--remote-allow-origins="+origin)
 	cmd.Env = append(os.Environ(), "MOZ_CRASHREPORTER_DISABLE=1", "MOZ_DISABLE_AUTO_SAFE_MODE=1")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = out, io.MultiWriter(out, pw)
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start firefox: %v", err)
-	}
-	f := &Firefox{Profile: profile, cmd: cmd, out: out}
+	f := &Firefox{Profile: profile}
+	ws := startAnnounced(t, cmd, "firefox", biDiListening, 60*time.Second)[1]
 	t.Cleanup(func() {
 		if f.BiDi != nil {
-			f.BiDi.Close()
-		}
-		// Firefox starts helper processes: end its whole process group.
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-			<-done
-		}
-		pw.Close()
-		if t.Failed() {
-			t.Logf("firefox output:\n%s", tail(out.String(), 4000))
+			f.BiDi.Close() // before the process ends (cleanups run last first)
 		}
 	})
-	url := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := biDiListening.FindStringSubmatch(sc.Text()); m != nil {
-				url <- m[1]
-				break
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	var ws string
-	select {
-	case ws = <-url:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("firefox did not announce WebDriver BiDi within 60 s:\n%s", tail(out.String(), 4000))
-	}
 	b, err := dialBiDi(ws+"/session", origin)
 	if err != nil {
 		t.Fatal(err)

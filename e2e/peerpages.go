@@ -3,9 +3,7 @@
 package e2e
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -14,7 +12,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -51,37 +48,7 @@ func peerPages(t testing.TB) map[string]http.Handler {
 	cmd := exec.Command(node, "server.js")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NODE_PATH="+strings.TrimSpace(string(mods)), "HOST=127.0.0.1", fmt.Sprintf("PORT=%d", port), "SECRET=")
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out := &syncBuffer{}
-	pr, pw := io.Pipe()
-	cmd.Stdout, cmd.Stderr = io.MultiWriter(out, pw), out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
-		cmd.Wait()
-		pw.Close()
-		if t.Failed() {
-			t.Logf("privacy-test-pages server output:\n%s", tail(out.String(), 3000))
-		}
-	})
-	ready := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if peerListening.MatchString(sc.Text()) {
-				close(ready)
-				break
-			}
-		}
-		io.Copy(io.Discard, pr)
-	}()
-	select {
-	case <-ready:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("privacy-test-pages server did not start:\n%s", out.String())
-	}
+	startAnnounced(t, cmd, "privacy-test-pages server", peerListening, 30*time.Second)
 	target, _ := url.Parse(fmt.Sprintf("http://127.0.0.1:%d", port))
 	proxy := httputil.NewSingleHostReverseProxy(target)
 	site := map[string]http.Handler{}
