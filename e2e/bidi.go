@@ -228,6 +228,16 @@ type RemoteValue struct {
 // Evaluate runs a JS expression in context's page (awaiting a promise) and
 // returns its value; an exception is an error carrying its text.
 func (b *BiDi) Evaluate(ctx context.Context, context, expr string) (RemoteValue, error) {
+	return b.evaluate(ctx, context, expr, false)
+}
+
+// EvaluateActivated is Evaluate as if the user had just clicked the page
+// (user activation: the script may open a popup).
+func (b *BiDi) EvaluateActivated(ctx context.Context, context, expr string) (RemoteValue, error) {
+	return b.evaluate(ctx, context, expr, true)
+}
+
+func (b *BiDi) evaluate(ctx context.Context, context, expr string, activate bool) (RemoteValue, error) {
 	var res struct {
 		Type             string      `json:"type"`
 		Result           RemoteValue `json:"result"`
@@ -236,7 +246,7 @@ func (b *BiDi) Evaluate(ctx context.Context, context, expr string) (RemoteValue,
 		} `json:"exceptionDetails"`
 	}
 	err := b.Call(ctx, "script.evaluate", map[string]any{
-		"expression": expr, "target": map[string]any{"context": context}, "awaitPromise": true,
+		"expression": expr, "target": map[string]any{"context": context}, "awaitPromise": true, "userActivation": activate,
 	}, &res)
 	if err != nil {
 		return RemoteValue{}, err
