@@ -76,7 +76,12 @@
 			}
 		}
 		var open = sp.charAt(sp.length - 1) === "*";
-		sigs.push([open ? sp.slice(0, -1) : sp, open || sp.charAt(sp.length - 1) === "/", prm]);
+		// As the core indexes them: a signature whose first segment (up to
+		// an '@' after its first byte) has the '*' matches the whole path
+		// only; the others at every path prefix.
+		var at = sp.indexOf("@");
+		var anchored = open && sp.indexOf("/", 1) < 0 && !(at > 1);
+		sigs.push([open ? sp.slice(0, -1) : sp, open || sp.charAt(sp.length - 1) === "/", prm, anchored]);
 	}
 
 	// hasParam: the raw query (without "?") carries the parameter.
@@ -117,13 +122,13 @@
 		return true;
 	}
 
-	// pathBlocked: some suffix of the path starting at a '/' matches a
-	// signature (a first-party proxy's "/metrics/g/collect", an SDK's npm
+	// pathBlocked: the path, or (for signatures keyed by a literal first
+	// segment) some suffix of it starting at a '/', matches a signature (a first-party proxy's "/metrics/g/collect", an SDK's npm
 	// package on a public CDN).
 	function pathBlocked(path, query) {
 		for (var sub = path; sub; ) {
 			for (var i = 0; i < sigs.length; i++) {
-				if (sigMatch(sigs[i], sub, query)) {
+				if ((sub === path || !sigs[i][3]) && sigMatch(sigs[i], sub, query)) {
 					return true;
 				}
 			}
