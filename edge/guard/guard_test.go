@@ -136,12 +136,12 @@ func FuzzDataLiteral(f *testing.F) {
 	f.Add("</script>", "a\"b\\c", "\u2028")
 	f.Add("\xff\xfe", "\x00", "&amp;")
 	f.Fuzz(func(t *testing.T, h, c, p string) {
-		s := Spec{BlockHosts: []string{h, c}, BlockCookies: []string{c}, BlockCookiePrefixes: []string{p, h}}
+		s := Spec{BlockHosts: []string{h, c}, BlockCookies: []string{c}, BlockCookiePrefixes: []string{p, h}, BlockPaths: []string{p}}
 		lit := dataLiteral(t, s)
 		if bytes.ContainsAny(lit, "<>&\u2028\u2029\n\r") {
 			t.Fatalf("data literal contains an unescaped HTML/JS-sensitive character: %q", lit)
 		}
-		var got struct{ H, C, P []string }
+		var got struct{ H, C, P, S []string }
 		if err := json.Unmarshal(lit, &got); err != nil {
 			t.Fatalf("data literal is not JSON: %v: %q", err, lit)
 		}
@@ -155,10 +155,11 @@ func FuzzDataLiteral(f *testing.F) {
 			}
 			return b.String()
 		}
-		want := struct{ H, C, P []string }{[]string{fix(h), fix(c)}, []string{fix(c)}, []string{fix(p), fix(h)}}
+		want := struct{ H, C, P, S []string }{[]string{fix(h), fix(c)}, []string{fix(c)}, []string{fix(p), fix(h)}, []string{fix(p)}}
 		if strings.Join(got.H, "\x00") != strings.Join(want.H, "\x00") ||
 			strings.Join(got.C, "\x00") != strings.Join(want.C, "\x00") ||
-			strings.Join(got.P, "\x00") != strings.Join(want.P, "\x00") {
+			strings.Join(got.P, "\x00") != strings.Join(want.P, "\x00") ||
+			strings.Join(got.S, "\x00") != strings.Join(want.S, "\x00") {
 			t.Fatalf("round trip: got %q, want %q", got, want)
 		}
 		if Size(s) != len(Script(s)) {
