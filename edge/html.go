@@ -74,6 +74,7 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		showBanner := p.cfg.Banner.Enabled && !st.Recorded
 		inj := p.injection(st, showBanner)
 		plan := planCSP(h.Values("Content-Security-Policy"), inj.scriptHash, inj.styleHash)
+		pg.scriptless = plan.noScript
 		if plan.header != "" {
 			h.Set("Content-Security-Policy", plan.header) // replaces every original value
 		}
@@ -510,6 +511,7 @@ type page struct {
 	dcBase     *url.URL       // base when dc was looked up
 	rep        *Report
 	reportOnly bool
+	scriptless bool // the page's CSP forbids every script: nothing is injected
 	failed     error
 }
 
@@ -636,8 +638,10 @@ func (pg *page) startTag(e *rewrite.Element) (a rewrite.Action) {
 			}
 		}
 	case "a", "area":
-		return pg.dropListAttr(e, "ping", filter.TypePing, string(name)+" ping")
-	case "iframe", "frame":
+		return pg.ping(e, string(name)+" ping")
+	case "iframe":
+		return pg.iframe(e)
+	case "frame":
 		return pg.resource(e, "src", filter.TypeSubdocument, "iframe")
 	case "embed":
 		return pg.resource(e, "src", filter.TypeObject, "embed")

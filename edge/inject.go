@@ -8,6 +8,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/cookie"
+	"github.com/consentguard/consentguard/wasm/embed"
 )
 
 // injection is what goes at the start of <head> for one consent state.
@@ -64,6 +65,9 @@ func (p *Proxy) buildInjection(k injectKey) *injection {
 	b.WriteString(consentMode(k.eff))
 	b.WriteString(`)})();`)
 	b.Write(guard.Script(p.guardSpec(k.eff).Compact()))
+	if embed.Needed(k.eff) {
+		b.WriteString(embed.Script) // restores click-to-load placeholders (edge/embed.go)
+	}
 	inj := &injection{}
 	if k.banner {
 		b.WriteString(bannerMover)

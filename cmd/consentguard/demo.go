@@ -128,7 +128,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 					fmt.Fprintf(stdout, "      - %s\n", it)
 				}
 			}
-			if banner := strings.Contains(string(body), "/.consentguard/consent"); banner != (v.name == visitors[0].name) {
+			if banner := strings.Contains(string(body), `id="cg-banner`); banner != (v.name == visitors[0].name) {
 				fmt.Fprintf(stdout, "      ! banner shown: %v\n", banner)
 			}
 		}
