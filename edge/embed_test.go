@@ -149,3 +149,44 @@ func TestPing(t *testing.T) {
 		}
 	}
 }
+
+// TestGuardBeaconSpec: the runtime guard drops every ping unless analytics
+// is allowed, and refuses beacons at the path signatures (first-party
+// proxies) of the categories not allowed; script and page signatures are
+// not carried.
+func TestGuardBeaconSpec(t *testing.T) {
+	r := newRig(t, http.NotFoundHandler(), nil)
+	has := func(l []string, v string) bool {
+		for _, x := range l {
+			if x == v {
+				return true
+			}
+		}
+		return false
+	}
+	none := r.proxy.guardSpec(0)
+	if !none.BlockPings || !has(none.BeaconPaths, "/g/collect?v=2&tid=G-") || !has(none.BeaconPaths, "/b/ss/") {
+		t.Errorf("nothing granted: pings %v, beacon paths %q", none.BlockPings, none.BeaconPaths)
+	}
+	for _, p := range none.BeaconPaths {
+		if scriptPath(p) {
+			t.Errorf("script signature %q carried", p)
+		}
+	}
+	an := r.proxy.guardSpec(consent.SetOf(consent.Analytics, consent.TagManager))
+	if an.BlockPings || has(an.BeaconPaths, "/g/collect?v=2&tid=G-") {
+		t.Errorf("analytics granted: pings %v, beacon paths %q", an.BlockPings, an.BeaconPaths)
+	}
+	if all := r.proxy.guardSpec(consent.All); all.BlockPings || len(all.BeaconPaths) != 0 {
+		t.Errorf("all granted: pings %v, beacon paths %q", all.BlockPings, all.BeaconPaths)
+	}
+	for _, tc := range []struct {
+		sig  string
+		want bool
+	}{{"/gtm.js?id=GTM-", true}, {"/gtag/js?id=", true}, {"/analytics.js/v1/", true}, {"/ns.html?id=GTM-", true},
+		{"/g/collect?v=2&tid=G-", false}, {"*/matomo.php?idsite=&rec=1", false}, {"/jsonp/collect", false}} {
+		if got := scriptPath(tc.sig); got != tc.want {
+			t.Errorf("scriptPath(%q) = %v", tc.sig, got)
+		}
+	}
+}
