@@ -237,7 +237,7 @@ func TestRemovals(t *testing.T) {
 		{`function OptanonWrapper() { }`, true, true, true},
 		{`class="optanon-category-C0004"`, true, true, true}, // gated, inert
 		{`https://www.google.com/recaptcha/api.js`, true, true, true},
-		{` src="https://www.youtube.com/embed/dQw4w9WgXcQ"`, false, true, false},        // functional: the iframe goes...
+		{` src="https://www.youtube.com/embed/dQw4w9WgXcQ"`, false, true, false},       // functional: the iframe goes...
 		{`data-cg-src="https://www.youtube.com/embed/dQw4w9WgXcQ"`, true, false, true}, // ...a placeholder takes its place
 		{`>Always allow YouTube</button>`, true, false, true},
 		{`ping="/stats/click?item=kenya"`, false, true, true}, // first-party ping: analytics
