@@ -8,7 +8,8 @@ import (
 // CSS styles the placeholder. The box keeps the embed's size and scales
 // down with the page (max-width: 100%, aspect ratio kept by the sizing
 // SVG's viewBox); the text and buttons sit over it in the same grid cell,
-// which grows when they need more room than a small embed has. Buttons are
+// which grows when they need more room than a small embed has (in height
+// only: inline-size containment keeps the text from widening it). Buttons are
 // at least 44 px high and show a visible focus ring.
 const CSS = `.cg-embed{display:inline-grid;box-sizing:border-box;max-width:100%;vertical-align:top;overflow:hidden;` +
 	`background:#1f2430;color:#fff;border-radius:6px;font:15px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;text-align:left}` +
@@ -16,7 +17,7 @@ const CSS = `.cg-embed{display:inline-grid;box-sizing:border-box;max-width:100%;
 	`.cg-embed>*{grid-area:1/1;min-width:0}` +
 	`.cg-embed-box{display:block;max-width:100%;height:auto}` +
 	`.cg-embed-fluid .cg-embed-box{width:100%}` +
-	`.cg-embed-body{align-self:center;justify-self:center;box-sizing:border-box;max-width:36rem;padding:12px 16px}` +
+	`.cg-embed-body{align-self:center;contain:inline-size;box-sizing:border-box;padding:12px 16px}` +
 	`.cg-embed p{margin:0 0 10px;color:inherit;font:inherit}` +
 	`.cg-embed .cg-embed-title{margin-bottom:4px;font-weight:700;font-size:1.07em}` +
 	`.cg-embed .cg-embed-note{margin:10px 0 0;font-size:.87em;color:#d8dce5}` +
