@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -98,7 +100,10 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 // embedWorld serves embedPage from a loopback origin through the edge
 // proxy (the real lists) for shop.example, and the embed hosts by a
 // recorder.
-func embedWorld(t *testing.T) (*World, *embedRecorder) {
+//
+// With worker, the built Worker in real workerd is the front instead of
+// the native handler (as in workerWorld).
+func embedWorld(t *testing.T, worker bool) (*World, *embedRecorder) {
 	t.Helper()
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -107,7 +112,21 @@ func embedWorld(t *testing.T) (*World, *embedRecorder) {
 	}))
 	t.Cleanup(origin.Close)
 	rec := &embedRecorder{}
-	p := newProxy(t, origin.URL, siteHost)
+	var p http.Handler
+	if worker {
+		wd := startWorkerd(t, buildWorker(t, "./edge/worker"), edgeVars(origin.URL))
+		target, err := url.Parse(wd.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			pr.Out.Host = pr.In.Host
+			pr.SetXForwarded()
+		}}
+	} else {
+		p = newProxy(t, origin.URL, siteHost)
+	}
 	site := map[string]http.Handler{siteHost: p}
 	for _, h := range embedHosts {
 		site[h] = rec.handler(h)
@@ -151,6 +170,13 @@ func viewportShot(t *testing.T, b *Browser, dir, name string, png []byte) {
 	t.Logf("screenshot: %s", p)
 }
 
+func shotName(worker bool, name string) string {
+	if worker {
+		return "worker-" + name
+	}
+	return name
+}
+
 const (
 	ytOnce     = `[data-cg-vendor=youtube] [data-cg-action=once]`
 	vimeoAlway = `[data-cg-vendor=vimeo] [data-cg-action=always]`
@@ -180,7 +206,16 @@ func afterReject(t *testing.T, b *Browser, w *World) {
 // consent and loads every functional embed, and after a reload the embeds
 // load directly.
 func TestChromiumEmbeds(t *testing.T) {
-	w, rec := embedWorld(t)
+	for _, f := range []struct {
+		name   string
+		worker bool
+	}{{"native", false}, {"worker", true}} {
+		t.Run(f.name, func(t *testing.T) { embedsVisit(t, f.worker) })
+	}
+}
+
+func embedsVisit(t *testing.T, worker bool) {
+	w, rec := embedWorld(t, worker)
 	b := newBrowser(t, w)
 	dir := artefactDir(t)
 	page := "https://" + siteHost + "/"
@@ -207,7 +242,7 @@ func TestChromiumEmbeds(t *testing.T) {
 		!strings.Contains(got, "functional") || !strings.Contains(got, "Load this once") || !strings.Contains(got, "Always allow YouTube") {
 		t.Errorf("placeholder text does not name the vendor, the category and both choices: %q", got)
 	}
-	screenshot(t, b, dir, "embed-youtube-placeholder.png", chromedp.CSS(`[data-cg-vendor=youtube]`))
+	screenshot(t, b, dir, shotName(worker, "embed-youtube-placeholder.png"), chromedp.CSS(`[data-cg-vendor=youtube]`))
 
 	// Load this once: that embed only.
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(ytOnce))); err != nil {
@@ -224,7 +259,7 @@ func TestChromiumEmbeds(t *testing.T) {
 	if n := rec.count("player.vimeo.com"); n != 0 {
 		t.Errorf("Vimeo loaded by YouTube's Load this once: %s", rec)
 	}
-	viewportShot(t, b, dir, "embed-after-once.png", nil)
+	viewportShot(t, b, dir, shotName(worker, "embed-after-once.png"), nil)
 
 	// Once is once: a reload shows the placeholders again.
 	rec.reset()
@@ -254,7 +289,7 @@ func TestChromiumEmbeds(t *testing.T) {
 	if rec.count("www.youtube.com") == 0 || rec.count("player.vimeo.com") == 0 {
 		t.Errorf("embeds not loaded directly after a reload: %s", rec)
 	}
-	viewportShot(t, b, dir, "embed-after-always-reload.png", nil)
+	viewportShot(t, b, dir, shotName(worker, "embed-after-always-reload.png"), nil)
 }
 
 // TestChromiumEmbedsMobileKeyboard: at 375x667 the placeholders fit the
@@ -262,7 +297,7 @@ func TestChromiumEmbeds(t *testing.T) {
 // keyboard only, Tab reaches "Load this once" (with a visible focus ring)
 // and Enter loads the embed.
 func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
-	w, rec := embedWorld(t)
+	w, rec := embedWorld(t, false)
 	b := newBrowser(t, w)
 	dir := artefactDir(t)
 	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(375, 667)); err != nil {
