@@ -364,3 +364,90 @@ func tabTo(t *testing.T, b *Browser, sel string) {
 	}
 	t.Fatalf("Tab never reached %s (focus on %s)", sel, Eval[string](t, b, `document.activeElement ? document.activeElement.outerHTML.slice(0,120) : "nothing"`))
 }
+
+// beaconPage has a first-party ping on a link and a site script that sends
+// two first-party beacons: one to a tracker's path signature (a GA4
+// collection endpoint served from the site's own host, as a server-side
+// tag manager does), one to the
+// site's own API.
+const beaconPage = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>beacons</title></head>
+<body>
+<p><a id="go" href="/next" ping="/stats/click?item=kenya">Kenya Nyeri</a></p>
+<script>
+window.__beacons = [
+  navigator.sendBeacon("/g/collect?v=2&tid=G-SELF123&en=page_view", "x"),
+  navigator.sendBeacon("/api/ok", "y")
+];
+</script>
+</body></html>
+`
+
+// TestChromiumBeacons: with nothing granted the first-party ping is gone
+// and the first-party beacon to a tracker path signature is refused by
+// the runtime guard, while the site's own beacon goes out; with analytics
+// granted both the ping and the beacon reach the origin (so the first
+// check could fail).
+func TestChromiumBeacons(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Method+" "+r.URL.Path)
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		switch r.URL.Path {
+		case "/":
+			io.WriteString(w, beaconPage)
+		case "/next":
+			io.WriteString(w, `<!doctype html><title>next</title><p id="next">next</p>`)
+		default:
+			w.WriteHeader(http.StatusNoContent)
+		}
+	}))
+	t.Cleanup(origin.Close)
+	seen := func(req string) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, g := range got {
+			if g == req {
+				return true
+			}
+		}
+		return false
+	}
+	w := newWorld(t, map[string]http.Handler{siteHost: newProxy(t, origin.URL, siteHost)})
+	b := newBrowser(t, w)
+	visit := func() {
+		mu.Lock()
+		got = nil
+		mu.Unlock()
+		b.Navigate(t, w, "https://"+siteHost+"/")
+		if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`#go`))); err != nil {
+			t.Fatalf("click: %v", err)
+		}
+		if err := pollAcross(b, `!!document.getElementById("next")`, 10*time.Second, 2*time.Second); err != nil {
+			t.Fatalf("navigation: %v", err)
+		}
+		time.Sleep(500 * time.Millisecond) // pings are sent asynchronously
+	}
+
+	visit()
+	waitFor(t, "the site's own beacon", func() bool { return seen("POST /api/ok") })
+	if seen("POST /stats/click") {
+		t.Error("first-party ping sent with nothing granted")
+	}
+	if seen("POST /g/collect") {
+		t.Error("first-party beacon to a GA4 path signature sent with nothing granted")
+	}
+
+	// Grant analytics (as the banner's Save would) and go again.
+	if !Eval[bool](t, b, `fetch("/.consentguard/consent",{method:"POST",headers:{Accept:"application/json"},body:new URLSearchParams("action=save&c=analytics")}).then(function(r){return r.ok})`) {
+		t.Fatal("recording analytics consent failed")
+	}
+	visit()
+	waitFor(t, "the ping and the beacon with analytics granted", func() bool {
+		return seen("POST /stats/click") && seen("POST /g/collect") && seen("POST /api/ok")
+	})
+}
