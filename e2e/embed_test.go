@@ -7,8 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/http/httputil"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -114,16 +112,7 @@ func embedWorld(t *testing.T, worker bool) (*World, *embedRecorder) {
 	rec := &embedRecorder{}
 	var p http.Handler
 	if worker {
-		wd := startWorkerd(t, buildWorker(t, "./edge/worker"), edgeVars(origin.URL))
-		target, err := url.Parse(wd.URL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p = &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.SetURL(target)
-			pr.Out.Host = pr.In.Host
-			pr.SetXForwarded()
-		}}
+		p = workerFront(t, origin.URL)
 	} else {
 		p = newProxy(t, origin.URL, siteHost)
 	}
