@@ -258,3 +258,13 @@ func cleanControls(s string) string {
 		return r
 	}, s)
 }
+
+func BenchmarkPlaceholder(b *testing.B) {
+	e := goldenCases[0].e
+	buf := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = Placeholder(buf[:0], e)
+	}
+	b.SetBytes(int64(len(buf)))
+}
