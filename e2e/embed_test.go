@@ -422,8 +422,14 @@ func TestChromiumBeacons(t *testing.T) {
 		time.Sleep(500 * time.Millisecond) // pings are sent asynchronously
 	}
 
+	// A ping set by a script, on a link to the site's own page.
+	jsPing := `(function(){var a=document.createElement("a");a.href="/next";a.ping="/stats/js";document.body.appendChild(a);return a.getAttribute("ping")||""})()`
 	visit()
 	waitFor(t, "the site's own beacon", func() bool { return seen("POST /api/ok") })
+	b.Navigate(t, w, "https://"+siteHost+"/")
+	if got := Eval[string](t, b, jsPing); got != "" {
+		t.Errorf("ping set by a script kept with nothing granted: %q", got)
+	}
 	if seen("POST /stats/click") {
 		t.Error("first-party ping sent with nothing granted")
 	}
@@ -439,4 +445,8 @@ func TestChromiumBeacons(t *testing.T) {
 	waitFor(t, "the ping and the beacon with analytics granted", func() bool {
 		return seen("POST /stats/click") && seen("POST /g/collect") && seen("POST /api/ok")
 	})
+	b.Navigate(t, w, "https://"+siteHost+"/")
+	if got := Eval[string](t, b, jsPing); got != "/stats/js" {
+		t.Errorf("ping set by a script with analytics granted: %q", got)
+	}
 }
