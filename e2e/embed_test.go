@@ -39,6 +39,11 @@ const embedPage = `<!doctype html>
 </html>
 `
 
+// strictCSP is a nonce-based policy that allows no inline style either
+// (the page's own <style> stays unstyled), with the embeds' frames allowed.
+const strictCSP = "default-src 'self'; script-src 'nonce-cSpN0nce' 'strict-dynamic'; style-src 'self'; " +
+	"frame-src https://www.youtube.com https://player.vimeo.com; object-src 'none'; base-uri 'none'"
+
 // embedHosts are the embeds' hosts. They are served as site hosts of the
 // loopback world (so its certificate covers them) by a recorder: every
 // request the browser makes to them is logged.
@@ -106,6 +111,9 @@ func embedWorld(t *testing.T, worker bool) (*World, *embedRecorder) {
 	origin := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Path == "/csp" {
+			w.Header().Set("Content-Security-Policy", strictCSP)
+		}
 		io.WriteString(w, embedPage)
 	}))
 	t.Cleanup(origin.Close)
@@ -449,4 +457,33 @@ func TestChromiumBeacons(t *testing.T) {
 	if got := Eval[string](t, b, jsPing); got != "/stats/js" {
 		t.Errorf("ping set by a script with analytics granted: %q", got)
 	}
+}
+
+// TestChromiumEmbedsCSP: under a strict nonce CSP (no inline styles at
+// all) the placeholder is styled and its button works: the restore script
+// runs with the page's nonce, and its styles are a constructed stylesheet.
+func TestChromiumEmbedsCSP(t *testing.T) {
+	w, rec := embedWorld(t, false)
+	b := newBrowser(t, w)
+	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(1000, 1400)); err != nil {
+		t.Fatal(err)
+	}
+	b.Navigate(t, w, "https://"+siteHost+"/csp")
+	noEmbedHits(t, rec, "with the banner shown")
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(rejectAll))); err != nil {
+		t.Fatalf("Reject all: %v", err)
+	}
+	afterReject(t, b, w)
+	// (Browsers hide nonce attributes from the DOM: the script's working
+	// is the proof.)
+	if !Eval[bool](t, b, `window.__cgEmbed === 1 && !!window.__consentguard`) {
+		t.Fatal("the injected scripts did not run under the CSP")
+	}
+	if got := Eval[string](t, b, `(function(){var p=document.querySelector("[data-cg-embed]"),s=getComputedStyle(p),q=getComputedStyle(p.querySelector("button"));return s.backgroundColor+" "+s.display+" "+q.minHeight})()`); got != "rgb(31, 36, 48) inline-grid 44px" {
+		t.Errorf("placeholder style under the CSP: %q", got)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(ytOnce))); err != nil {
+		t.Fatalf("click Load this once: %v", err)
+	}
+	waitFor(t, "the YouTube embed to load under the CSP", func() bool { return rec.count("www.youtube.com") > 0 })
 }
