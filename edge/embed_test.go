@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/embed"
 )
@@ -156,29 +157,54 @@ func TestPing(t *testing.T) {
 // not carried.
 func TestGuardBeaconSpec(t *testing.T) {
 	r := newRig(t, http.NotFoundHandler(), nil)
-	has := func(l []string, v string) bool {
-		for _, x := range l {
-			if x == v {
-				return true
+	// What the lists say: every path signature without domain= of a
+	// category not allowed, scripts and pages aside.
+	want := func(eff consent.Set) map[string]bool {
+		m := map[string]bool{}
+		db := r.proxy.eng.Trackers()
+		for _, id := range db.VendorIDs() {
+			v, _ := db.Vendor(id)
+			for _, e := range v.Entries {
+				if e.Kind == catalog.KindPath && e.Domain == "" && !eff.Has(e.Category) &&
+					!consent.AlwaysAllowed.Has(e.Category) && !scriptPath(e.Value) {
+					m[e.Value] = true
+				}
 			}
 		}
-		return false
+		return m
 	}
-	none := r.proxy.guardSpec(0)
-	if !none.BlockPings || !has(none.BeaconPaths, "/g/collect?v=2&tid=G-") || !has(none.BeaconPaths, "/b/ss/") {
-		t.Errorf("nothing granted: pings %v, beacon paths %q", none.BlockPings, none.BeaconPaths)
-	}
-	for _, p := range none.BeaconPaths {
-		if scriptPath(p) {
-			t.Errorf("script signature %q carried", p)
+	for _, tc := range []struct {
+		name  string
+		eff   consent.Set
+		pings bool
+	}{
+		{"nothing granted", 0, true},
+		{"analytics granted", consent.SetOf(consent.Analytics, consent.TagManager), false},
+		{"all granted", consent.All, false},
+	} {
+		s := r.proxy.guardSpec(tc.eff)
+		if s.BlockPings != tc.pings {
+			t.Errorf("%s: BlockPings = %v", tc.name, s.BlockPings)
 		}
-	}
-	an := r.proxy.guardSpec(consent.SetOf(consent.Analytics, consent.TagManager))
-	if an.BlockPings || has(an.BeaconPaths, "/g/collect?v=2&tid=G-") {
-		t.Errorf("analytics granted: pings %v, beacon paths %q", an.BlockPings, an.BeaconPaths)
-	}
-	if all := r.proxy.guardSpec(consent.All); all.BlockPings || len(all.BeaconPaths) != 0 {
-		t.Errorf("all granted: pings %v, beacon paths %q", all.BlockPings, all.BeaconPaths)
+		w := want(tc.eff)
+		got := map[string]bool{}
+		for _, p := range s.BeaconPaths {
+			got[p] = true
+			if !w[p] {
+				t.Errorf("%s: %q carried", tc.name, p)
+			}
+		}
+		for p := range w {
+			if !got[p] {
+				t.Errorf("%s: %q missing", tc.name, p)
+			}
+		}
+		if tc.eff == 0 && len(got) < 5 {
+			t.Errorf("nothing granted: only %d beacon signatures: %q", len(got), s.BeaconPaths)
+		}
+		if tc.eff == consent.All && len(got) != 0 {
+			t.Errorf("all granted: beacon signatures %q", s.BeaconPaths)
+		}
 	}
 	for _, tc := range []struct {
 		sig  string
