@@ -89,8 +89,8 @@ func (e *embedRecorder) String() string {
 	return fmt.Sprint(e.hits)
 }
 
-// waitFor polls cond (Go side) for up to 10 s.
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitUntil polls cond (Go side) for up to 10 s.
+func waitUntil(t *testing.T, what string, cond func() bool) {
 	t.Helper()
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
 		if cond() {
@@ -131,40 +131,18 @@ func embedWorld(t *testing.T, worker bool) (*World, *embedRecorder) {
 	return newWorld(t, site), rec
 }
 
-// artefactDir is where screenshots go: $CONSENTGUARD_ARTIFACTS if set (kept
-// after the test), else a temporary directory.
-func artefactDir(t *testing.T) string {
-	if d := os.Getenv("CONSENTGUARD_ARTIFACTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
-	return t.TempDir()
-}
-
-func screenshot[S chromedp.Selectable](t *testing.T, b *Browser, dir, name string, sel S) {
+// elementShot saves a screenshot of the element sel as name.png in dir.
+func elementShot[S chromedp.Selectable](t *testing.T, b *Browser, dir, name string, sel S) {
 	t.Helper()
 	png, err := chromedp.Run(b.Ctx, chromedp.Screenshot(sel))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
-	viewportShot(t, b, dir, name, png)
-}
-
-func viewportShot(t *testing.T, b *Browser, dir, name string, png []byte) {
-	t.Helper()
-	if png == nil {
-		var err error
-		if png, err = chromedp.Run(b.Ctx, chromedp.CaptureScreenshot()); err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-	}
-	p := filepath.Join(dir, name)
-	if err := os.WriteFile(p, png, 0o644); err != nil {
+	file := filepath.Join(dir, name+".png")
+	if err := os.WriteFile(file, png, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("screenshot: %s", p)
+	t.Logf("screenshot %s", file)
 }
 
 func shotName(worker bool, name string) string {
@@ -214,7 +192,7 @@ func TestChromiumEmbeds(t *testing.T) {
 func embedsVisit(t *testing.T, worker bool) {
 	w, rec := embedWorld(t, worker)
 	b := newBrowser(t, w)
-	dir := artefactDir(t)
+	dir := screenshotDir(t)
 	page := "https://" + siteHost + "/"
 	b.Navigate(t, w, page)
 	noEmbedHits(t, rec, "with the banner shown")
@@ -239,13 +217,13 @@ func embedsVisit(t *testing.T, worker bool) {
 		!strings.Contains(got, "functional") || !strings.Contains(got, "Load this once") || !strings.Contains(got, "Always allow YouTube") {
 		t.Errorf("placeholder text does not name the vendor, the category and both choices: %q", got)
 	}
-	screenshot(t, b, dir, shotName(worker, "embed-youtube-placeholder.png"), chromedp.CSS(`[data-cg-vendor=youtube]`))
+	elementShot(t, b, dir, shotName(worker, "embed-youtube-placeholder"), chromedp.CSS(`[data-cg-vendor=youtube]`))
 
 	// Load this once: that embed only.
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(ytOnce))); err != nil {
 		t.Fatalf("click Load this once: %v", err)
 	}
-	waitFor(t, "the YouTube embed to load", func() bool { return rec.count("www.youtube.com") > 0 })
+	waitUntil(t, "the YouTube embed to load", func() bool { return rec.count("www.youtube.com") > 0 })
 	if got := Eval[string](t, b, `(function(){var f=document.querySelector("iframe");return f?f.src+" "+f.getAttribute("data-consentguard")+" "+f.width+"x"+f.height+" "+f.hasAttribute("allowfullscreen"):"none"})()`); got != "https://www.youtube.com/embed/dQw4w9WgXcQ?rel=0 null 560x315 true" {
 		t.Errorf("restored iframe: %q", got)
 	}
@@ -256,7 +234,7 @@ func embedsVisit(t *testing.T, worker bool) {
 	if n := rec.count("player.vimeo.com"); n != 0 {
 		t.Errorf("Vimeo loaded by YouTube's Load this once: %s", rec)
 	}
-	viewportShot(t, b, dir, shotName(worker, "embed-after-once.png"), nil)
+	screenshot(t, b, dir, shotName(worker, "embed-after-once"))
 
 	// Once is once: a reload shows the placeholders again.
 	rec.reset()
@@ -269,7 +247,7 @@ func embedsVisit(t *testing.T, worker bool) {
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(vimeoAlway))); err != nil {
 		t.Fatalf("click Always allow Vimeo: %v", err)
 	}
-	waitFor(t, "both embeds to load", func() bool { return rec.count("player.vimeo.com") > 0 && rec.count("www.youtube.com") > 0 })
+	waitUntil(t, "both embeds to load", func() bool { return rec.count("player.vimeo.com") > 0 && rec.count("www.youtube.com") > 0 })
 	if n := Eval[int](t, b, `document.querySelectorAll("iframe").length`); n != 2 {
 		t.Errorf("%d iframes after Always allow, want 2", n)
 	}
@@ -286,7 +264,7 @@ func embedsVisit(t *testing.T, worker bool) {
 	if rec.count("www.youtube.com") == 0 || rec.count("player.vimeo.com") == 0 {
 		t.Errorf("embeds not loaded directly after a reload: %s", rec)
 	}
-	viewportShot(t, b, dir, shotName(worker, "embed-after-always-reload.png"), nil)
+	screenshot(t, b, dir, shotName(worker, "embed-after-always-reload"))
 }
 
 // TestChromiumEmbedsMobileKeyboard: at 375x667 the placeholders fit the
@@ -296,7 +274,7 @@ func embedsVisit(t *testing.T, worker bool) {
 func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 	w, rec := embedWorld(t, false)
 	b := newBrowser(t, w)
-	dir := artefactDir(t)
+	dir := screenshotDir(t)
 	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(375, 667)); err != nil {
 		t.Fatal(err)
 	}
@@ -324,21 +302,21 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 	if layout != "ok,ok" {
 		t.Errorf("layout at 375 px: %s", layout)
 	}
-	screenshot(t, b, dir, "embed-375-youtube.png", chromedp.CSS(`[data-cg-vendor=youtube]`))
+	elementShot(t, b, dir, "embed-375-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
 
 	tabTo(t, b, ytOnce)
 	if ring := Eval[string](t, b, `(function(){var s=getComputedStyle(document.activeElement);return s.outlineStyle+" "+s.outlineWidth})()`); ring != "solid 3px" {
 		t.Errorf("focus ring %q, want solid 3px", ring)
 	}
 	Eval[bool](t, b, `document.activeElement.scrollIntoView({block:"center"}),true`)
-	viewportShot(t, b, dir, "embed-375-focus.png", nil)
+	screenshot(t, b, dir, "embed-375-focus")
 	if rec.count("www.youtube.com") != 0 {
 		t.Fatalf("focus alone loaded the embed: %s", rec)
 	}
 	if err := chromedp.Do(b.Ctx, chromedp.KeyEvent("\r")); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "Enter to load the YouTube embed", func() bool { return rec.count("www.youtube.com") > 0 })
+	waitUntil(t, "Enter to load the YouTube embed", func() bool { return rec.count("www.youtube.com") > 0 })
 	if rec.count("player.vimeo.com") != 0 {
 		t.Errorf("Vimeo loaded too: %s", rec)
 	}
@@ -433,7 +411,7 @@ func TestChromiumBeacons(t *testing.T) {
 	// A ping set by a script, on a link to the site's own page.
 	jsPing := `(function(){var a=document.createElement("a");a.href="/next";a.ping="/stats/js";document.body.appendChild(a);return a.getAttribute("ping")||""})()`
 	visit()
-	waitFor(t, "the site's own beacon", func() bool { return seen("POST /api/ok") })
+	waitUntil(t, "the site's own beacon", func() bool { return seen("POST /api/ok") })
 	b.Navigate(t, w, "https://"+siteHost+"/")
 	if got := Eval[string](t, b, jsPing); got != "" {
 		t.Errorf("ping set by a script kept with nothing granted: %q", got)
@@ -450,7 +428,7 @@ func TestChromiumBeacons(t *testing.T) {
 		t.Fatal("recording analytics consent failed")
 	}
 	visit()
-	waitFor(t, "the ping and the beacon with analytics granted", func() bool {
+	waitUntil(t, "the ping and the beacon with analytics granted", func() bool {
 		return seen("POST /stats/click") && seen("POST /g/collect") && seen("POST /api/ok")
 	})
 	b.Navigate(t, w, "https://"+siteHost+"/")
@@ -485,5 +463,5 @@ func TestChromiumEmbedsCSP(t *testing.T) {
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(ytOnce))); err != nil {
 		t.Fatalf("click Load this once: %v", err)
 	}
-	waitFor(t, "the YouTube embed to load under the CSP", func() bool { return rec.count("www.youtube.com") > 0 })
+	waitUntil(t, "the YouTube embed to load under the CSP", func() bool { return rec.count("www.youtube.com") > 0 })
 }

@@ -71,7 +71,7 @@ func TestEmbedPlaceholder(t *testing.T) {
 			if has := strings.Contains(page, `<iframe`); has != tc.frameKept {
 				t.Errorf("iframe kept = %v, want %v", has, tc.frameKept)
 			}
-			if has := strings.Contains(page, "__cgEmbed"); has != tc.script {
+			if has := strings.Contains(page+guardOf(r, page), "__cgEmbed"); has != tc.script {
 				t.Errorf("restore script injected = %v, want %v", has, tc.script)
 			}
 			if tc.item != "" && !strings.Contains(summaryOf(resp, HeaderSummary), tc.item) {
@@ -82,6 +82,19 @@ func TestEmbedPlaceholder(t *testing.T) {
 			}
 		})
 	}
+}
+
+// guardOf returns the external guard script a page references ("" none).
+func guardOf(r *rig, page string) string {
+	m := guardSrcRe.FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	resp, body := r.get(m[1])
+	if resp.StatusCode != http.StatusOK {
+		r.t.Fatalf("GET %s: %d", m[1], resp.StatusCode)
+	}
+	return string(body)
 }
 
 // checkEmbedMarkup: the placeholder holds the embed's URL only in
@@ -114,7 +127,7 @@ func TestEmbedInjectionNeeded(t *testing.T) {
 		{consent.State{Granted: consent.All}, false},
 		{consent.State{Granted: consent.All, GPC: true}, true}, // social denied by the opt-out
 	} {
-		got := strings.Contains(string(r.proxy.injection(tc.st, false).script), embed.Script)
+		got := strings.Contains(string(r.proxy.guardFile(tc.st.Effective()).body), embed.Script)
 		if got != tc.want {
 			t.Errorf("%+v: restore script injected = %v, want %v", tc.st, got, tc.want)
 		}

@@ -197,7 +197,7 @@ func TestDemoProxy(t *testing.T) {
 	for _, want := range []string{
 		"behind proxy: http://127.0.0.1:",
 		// Home page, no choice: GA, GTM, the Meta pixel and YouTube go.
-		"script https://www.googletagmanager.com/gtag/js?id=G-DEMO1234 (tag-manager google-tag-manager)",
+		"script https://www.googletagmanager.com/gtag/js?id=G-DEMO1234 (analytics google-analytics)",
 		"img https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1 (advertising meta)",
 		"iframe placeholder https://www.youtube.com/embed/dQw4w9WgXcQ (functional youtube)",
 		"a ping /stats/click?item=kenya (analytics hyperlink-auditing)",
