@@ -129,6 +129,18 @@ func TestListsCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "bad-catalog.txt:4") {
 		t.Errorf("bad: %d %q %q", code, out, errs)
 	}
+	// The count of a bad file heads its errors on stderr, a line each:
+	// never "1 errorsbad-catalog.txt:4" when the streams are joined.
+	lines := strings.Split(errs, "\n")
+	if len(lines) < 2 || lines[0] != bad+": catalog, 0 entries, 1 error:" || !strings.HasPrefix(lines[1], bad+":4: ") {
+		t.Errorf("bad file's report on stderr = %q", errs)
+	}
+	if strings.Contains(out, "error") || !strings.HasSuffix(out, "\n") {
+		t.Errorf("stdout carries only the good files' lines, each ended: %q", out)
+	}
+	if plural(1, "error") != "1 error" || plural(6, "error") != "6 errors" || plural(0, "error") != "0 errors" {
+		t.Error("plural")
+	}
 	// The embedded lists are clean.
 	files, _ := filepath.Glob("../../policylists/*.txt")
 	if len(files) < 3 {
