@@ -342,7 +342,7 @@ func tabTo(t *testing.T, b *Browser, sel string) {
 
 // beaconPage has a first-party ping on a link and a site script that sends
 // two first-party beacons: one to a tracker's path signature (a GA4
-// collection endpoint served from the site's own host, as a server-side
+// collection endpoint the site proxies under its own /metrics/, as a server-side
 // tag manager does), one to the
 // site's own API.
 const beaconPage = `<!doctype html>
@@ -351,7 +351,7 @@ const beaconPage = `<!doctype html>
 <p><a id="go" href="/next" ping="/stats/click?item=kenya">Kenya Nyeri</a></p>
 <script>
 window.__beacons = [
-  navigator.sendBeacon("/g/collect?v=2&tid=G-SELF123&en=page_view", "x"),
+  navigator.sendBeacon("/metrics/g/collect?v=2&tid=G-SELF123&en=page_view", "x"),
   navigator.sendBeacon("/api/ok", "y")
 ];
 </script>
@@ -419,7 +419,7 @@ func TestChromiumBeacons(t *testing.T) {
 	if seen("POST /stats/click") {
 		t.Error("first-party ping sent with nothing granted")
 	}
-	if seen("POST /g/collect") {
+	if seen("POST /metrics/g/collect") {
 		t.Error("first-party beacon to a GA4 path signature sent with nothing granted")
 	}
 
@@ -429,7 +429,7 @@ func TestChromiumBeacons(t *testing.T) {
 	}
 	visit()
 	waitUntil(t, "the ping and the beacon with analytics granted", func() bool {
-		return seen("POST /stats/click") && seen("POST /g/collect") && seen("POST /api/ok")
+		return seen("POST /stats/click") && seen("POST /metrics/g/collect") && seen("POST /api/ok")
 	})
 	b.Navigate(t, w, "https://"+siteHost+"/")
 	if got := Eval[string](t, b, jsPing); got != "/stats/js" {

@@ -20,8 +20,10 @@ import (
 // TestBeaconSignaturesNode: for the path signatures the guard carries
 // with nothing granted (the embedded lists), the guard's JavaScript
 // matcher, run in node, refuses exactly the first-party beacons that
-// wasm/catalog matches: on URLs built from each signature (and altered
-// so they must not match) and on the paths of real requests.
+// the core matches (catalog.Path.MatchAnyPrefix, as wasm/tracker does for
+// signatures without domain=): on URLs built from each signature (behind a
+// prefix, and altered so they must not match) and on the paths of real
+// requests.
 func TestBeaconSignaturesNode(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("a js/wasm test cannot start processes; this test runs in the native suite")
@@ -43,6 +45,11 @@ func TestBeaconSignaturesNode(t *testing.T) {
 		paths = append(paths, sigURLs(p)...)
 	}
 	paths = append(paths, realPaths(t, 4000)...)
+	db := r.proxy.eng.Trackers()
+	carried := map[string]bool{}
+	for _, s := range spec.BeaconPaths {
+		carried[s] = true
+	}
 	type hcase struct {
 		Kind string `json:"kind"`
 		Arg  string `json:"arg"`
@@ -70,12 +77,17 @@ func TestBeaconSignaturesNode(t *testing.T) {
 	for i, p := range paths {
 		core := false
 		for _, s := range sigs {
-			if s.Match(p) {
+			if s.MatchAnyPrefix(p) {
 				core = true
 				break
 			}
 		}
 		js := res[i].Result == false // sendBeacon returns false when refused
+		// The core itself: a signature the guard carries that wasm/tracker
+		// finds for this first-party URL must be refused.
+		if m, ok := db.URL("shop.example", p); ok && m.Kind == catalog.KindPath && carried[m.Pattern] && !js {
+			t.Errorf("beacon %s: wasm/tracker finds %q, the guard lets it through", p, m.Pattern)
+		}
 		if core {
 			blocked++
 		}
@@ -109,7 +121,7 @@ func sigURLs(p catalog.Path) []string {
 		full += "?" + strings.Join(q, "&")
 	}
 	rest := strings.TrimPrefix(full, path)
-	out := []string{full, path + "/more" + rest, path + "x" + rest}
+	out := []string{full, "/metrics" + full, path + "/more" + rest, path + "x" + rest, "/metrics" + path + "x" + rest}
 	if len(q) > 0 {
 		out = append(out, path+"?"+strings.Join(q[:len(q)-1], "&"))
 	}

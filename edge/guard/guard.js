@@ -172,8 +172,9 @@
 
 	// Path signatures (wasm/catalog): the path pattern ('*' any run; a
 	// whole path, or a prefix ending at '/'; one ending in '/' or '*' any
-	// path it prefixes) and the query parameters that must all be present
-	// (value "" or ending in '-' or '*': a prefix).
+	// path it prefixes), matched from any '/' of the path on, and the query
+	// parameters that must all be present (value "" or ending in '-' or
+	// '*': a prefix).
 	var sigs = [];
 	for (var si = 0; si < beaconSigs.length; si++) {
 		var sg = String(beaconSigs[si]), qm = sg.indexOf("?"), pat = qm < 0 ? sg : sg.slice(0, qm), last = pat.charAt(pat.length - 1);
@@ -192,7 +193,10 @@
 				params.push([e < 0 ? kv : kv.slice(0, e), v, pre]);
 			});
 		}
-		sigs.push([new RegExp("^" + body + (open ? "" : "(?:/|$)")), params]);
+		// Unanchored: the pattern starts with '/' (or '*'), so a match starts
+		// at a '/': at any path prefix, as wasm/tracker matches signatures
+		// without domain= ("/metrics/g/collect" behind a first-party proxy).
+		sigs.push([new RegExp(body + (open ? "" : "(?:/|$)")), params]);
 	}
 
 	function hasParam(q, p) {
