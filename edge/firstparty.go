@@ -9,13 +9,15 @@ import (
 )
 
 // fetchDestType maps a request's Sec-Fetch-Dest to the type the engine
-// classifies; ok is false for navigations (a document the visitor asked
-// for is never a tracker request the proxy refuses).
+// classifies; ok is false for top-level navigations (a page the visitor
+// asked for is never a tracker request the proxy refuses). A frame's
+// navigation is a subdocument request like any other.
 func fetchDestType(r *http.Request) (filter.Type, bool) {
-	if r.Header.Get("Sec-Fetch-Mode") == "navigate" {
+	dest := r.Header.Get("Sec-Fetch-Dest")
+	if dest == "" && r.Header.Get("Sec-Fetch-Mode") == "navigate" {
 		return 0, false
 	}
-	switch r.Header.Get("Sec-Fetch-Dest") {
+	switch dest {
 	case "document":
 		return 0, false
 	case "script", "worker", "sharedworker", "serviceworker":
@@ -42,7 +44,7 @@ func fetchDestType(r *http.Request) (filter.Type, bool) {
 // Plausible) are trackers by their path signatures, and JS can reach them
 // in ways the HTML rewriter never sees (fetch, sendBeacon, new Image()).
 // The proxy is on their path, so it refuses them when the visitor has not
-// consented: the origin is never asked. Navigations always pass.
+// consented: the origin is never asked. Top-level navigations always pass.
 func (p *Proxy) firstPartyTracker(r *http.Request, st consent.State) (engine.Decision, bool) {
 	t, ok := fetchDestType(r)
 	if !ok {

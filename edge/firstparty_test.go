@@ -46,6 +46,7 @@ func TestFirstPartyTrackerRequests(t *testing.T) {
 		{"PostHog reverse proxy, beacon", "/ingest/e/?ip=1&_=1700000000000&ver=1.96.1", "empty", "no-cors", "", true},
 		{"GA4 tag on a first-party path", "/metrics/gtag/js?id=G-ABC123", "script", "no-cors", "", true},
 		{"GA4 behind /metrics/ with analytics granted", "/metrics/g/collect?v=2&tid=G-ABC123&en=page_view", "empty", "no-cors", analytics, false},
+		{"server-side GTM's frame, added by JS", "/sgtm/ns.html?id=GTM-ABC1234", "iframe", "navigate", "", true},
 		{"navigation to the same path", "/metrics/g/collect?v=2&tid=G-ABC123", "document", "navigate", "", false},
 		{"the site's own script", "/assets/app.js", "script", "no-cors", "", false},
 		{"the site's own API", "/api/cart?id=1", "empty", "cors", "", false},
