@@ -80,6 +80,8 @@ type Pass struct {
 	// ConsentMode are the Google Consent Mode states read from gcs/gcd.
 	ConsentMode []ConsentMode `json:"consent_mode,omitempty"`
 	Signals     PassSignals   `json:"signals"`
+	// Dropped counts requests beyond the per-pass limit (kept: 5,000).
+	Dropped int `json:"dropped_requests,omitempty"`
 }
 
 // Request is one request the browser sent, judged by the core.
@@ -96,7 +98,12 @@ type Request struct {
 	Vendor     string  `json:"vendor,omitempty"`
 	Rule       string  `json:"rule,omitempty"`
 	Beacon     bool    `json:"beacon,omitempty"` // sendBeacon / ping
-	Failed     string  `json:"failed,omitempty"` // net error text
+	// Phase is "before-choice" or, in the reject-all and accept-all
+	// passes, "after-choice" for requests after the banner click.
+	Phase string `json:"phase"`
+	// KeyLogged is set when the request carries text typed into the page's
+	// inputs by the audit (a marker) before any submit.
+	KeyLogged bool `json:"key_logged,omitempty"`
 }
 
 // TrackerHost is one tracker host name as the browser contacted it.
