@@ -97,7 +97,9 @@ func (c *capture) resume(ctx context.Context, ev fetch.EventRequestPaused) {
 	chromedp.CallBrowser(ctx, fetch.ContinueRequest, p)
 }
 
-func isHTTP(u string) bool { return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") }
+func isHTTP(u string) bool {
+	return strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://")
+}
 
 // snapshot returns the requests so far and the count dropped.
 func (c *capture) snapshot() ([]capturedRequest, int) {

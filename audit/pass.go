@@ -3,7 +3,6 @@ package audit
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -14,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/policy"
 	"github.com/consentguard/consentguard/wasm/site"
 )
 
@@ -40,7 +40,7 @@ func (pr *passRun) run(parent context.Context, home string, pages []string) {
 	if pr.name == PassGPC {
 		gpc = "true"
 	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: strings.Replace(instrumentJS, "__CG_GPC__", gpc, 1)}); err != nil {
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: strings.ReplaceAll(instrumentJS, "__CG_GPC__", gpc)}); err != nil {
 		pr.pass.Error = "instrument: " + err.Error()
 		return
 	}
@@ -73,6 +73,45 @@ func (pr *passRun) run(parent context.Context, home string, pages []string) {
 		pr.collectPage()
 	}
 	pr.finish()
+	if pr.name == PassFirst {
+		pr.readPolicy()
+	}
+}
+
+// readPolicy finds the privacy policy among the home page's links, loads
+// it (after the pass's requests were taken) and extracts its claims.
+func (pr *passRun) readPolicy() {
+	base, err := url.Parse(pr.pass.FinalURL)
+	if err != nil || pr.html == "" {
+		return
+	}
+	links := policy.FindLinks([]byte(pr.html), base)
+	if len(links) == 0 {
+		pr.siteSignals.PolicyError = "no privacy policy link found on the home page"
+		return
+	}
+	for i, l := range links {
+		if i == 2 {
+			break
+		}
+		if err := pr.navigate(l); err != nil {
+			pr.siteSignals.PolicyError = err.Error()
+			continue
+		}
+		html, err := chromedp.Run(pr.ctx, chromedp.Evaluate[string](`document.documentElement.outerHTML`))
+		if err != nil {
+			pr.siteSignals.PolicyError = "read policy " + l + ": " + err.Error()
+			continue
+		}
+		c, err := policy.ExtractHTML(strings.NewReader(html))
+		if err != nil {
+			pr.siteSignals.PolicyError = "parse policy " + l + ": " + err.Error()
+			continue
+		}
+		pr.policy = &PolicyReport{URL: l, Claims: c}
+		pr.siteSignals.PolicyURL, pr.siteSignals.PolicyError = l, ""
+		return
+	}
 }
 
 // firstPage reads what the home page shows before any choice.
@@ -414,4 +453,3 @@ func innerPages(html, base string, n int) []string {
 	return out
 }
 
-var _ = fmt.Sprintf

@@ -5,7 +5,11 @@
 // and terminal reports.
 package audit
 
-import "time"
+import (
+	"time"
+
+	"github.com/consentguard/consentguard/wasm/policy"
+)
 
 // SchemaVersion is the version of the JSON report schema (see
 // docs/audit-report-schema.md). It changes when a field is renamed or
@@ -189,8 +193,8 @@ type Signals struct {
 
 // PolicyReport is the privacy policy read from the site.
 type PolicyReport struct {
-	URL    string `json:"url"`
-	Claims any    `json:"claims"` // policy.Claims
+	URL    string        `json:"url"`
+	Claims policy.Claims `json:"claims"`
 }
 
 // Finding is one discrepancy or notable behaviour, with its evidence.

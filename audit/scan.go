@@ -70,6 +70,7 @@ type passRun struct {
 	html   string // home page HTML (first pass)
 	shots  map[string][]byte
 
+	policy      *PolicyReport
 	pageTitle   string
 	siteSignals Signals
 }
@@ -87,7 +88,6 @@ func (s *Scanner) Site(ctx context.Context, raw string) *SiteReport {
 		return r
 	}
 	var pages []string
-	var homeHTML string
 	for _, name := range Passes {
 		pr := &passRun{s: s, name: name, choice: -1, shots: map[string][]byte{}}
 		pr.run(ctx, u.String(), pages)
@@ -101,8 +101,8 @@ func (s *Scanner) Site(ctx context.Context, raw string) *SiteReport {
 			r.Site = site.Domain(hostOf(r.FinalURL))
 			r.Title = pr.title()
 			pages = pr.pass.Pages
-			homeHTML = pr.html
 			r.Signals = pr.siteSignals
+			r.Policy = pr.policy
 			if s.Screenshots {
 				r.Screenshots = map[string][]byte{}
 			}
@@ -118,8 +118,8 @@ func (s *Scanner) Site(ctx context.Context, raw string) *SiteReport {
 			break
 		}
 	}
-	_ = homeHTML
 	r.Trackers = unionTrackers(r.Passes)
+	r.Findings = Findings(r)
 	return r
 }
 
