@@ -27,6 +27,9 @@ type capture struct {
 	reqs     []capturedRequest
 	dropped  int
 	lastSeen time.Time
+	// resumeErrs counts requests the browser refused to continue.
+	resumeErrs int
+	lastErr    string
 }
 
 type capturedRequest struct {
@@ -94,7 +97,12 @@ func (c *capture) resume(ctx context.Context, ev fetch.EventRequestPaused) {
 			p.Headers = append(p.Headers, &fetch.HeaderEntry{Name: k, Value: v})
 		}
 	}
-	chromedp.CallBrowser(ctx, fetch.ContinueRequest, p)
+	if _, err := chromedp.CallBrowser(ctx, fetch.ContinueRequest, p); err != nil && ctx.Err() == nil {
+		c.mu.Lock()
+		c.resumeErrs++
+		c.lastErr = err.Error()
+		c.mu.Unlock()
+	}
 }
 
 func isHTTP(u string) bool {

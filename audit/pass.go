@@ -3,7 +3,9 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/url"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -20,13 +22,20 @@ import (
 // run runs the pass in a fresh profile. pages are the inner pages found by
 // the first pass (nil in the first pass, which finds them).
 func (pr *passRun) run(parent context.Context, home string, pages []string) {
+	t0 := time.Now()
+	defer func() { pr.pass.Seconds = time.Since(t0).Seconds() }()
 	pr.pass = Pass{Name: pr.name, Pages: []string{}, Requests: []Request{}, TrackerHosts: []TrackerHost{}, Cookies: []Cookie{}, Storage: []StorageKey{}, APIs: []APICall{}}
 	ctx, stop, err := pr.s.Browser.start(parent)
 	if err != nil {
 		pr.pass.Error = err.Error()
 		return
 	}
-	defer stop()
+	debugf("%s %s: browser started in %.1fs", home, pr.name, time.Since(t0).Seconds())
+	defer func() {
+		t1 := time.Now()
+		stop()
+		debugf("%s %s: browser stopped in %.1fs", home, pr.name, time.Since(t1).Seconds())
+	}()
 	pr.ctx = ctx
 	pr.cap = &capture{start: time.Now()}
 	if pr.name == PassGPC {
@@ -272,6 +281,7 @@ func (pr *passRun) addStorage(k StorageKey) {
 func (pr *passRun) finish() {
 	reqs, dropped := pr.cap.snapshot()
 	pr.pass.Dropped = dropped
+	debugf("%s %s: %d requests, %d resume errors (%s), %.1fs", pr.home, pr.name, len(reqs), pr.cap.resumeErrs, pr.cap.lastErr, time.Since(pr.cap.start).Seconds())
 	pageURL := pr.pass.FinalURL
 	if pageURL == "" {
 		pageURL = pr.home
@@ -344,7 +354,10 @@ func filterType(t string, topHost bool) filter.Type {
 	return filter.TypeOther
 }
 
-// isTracker tells the categories that need consent.
+// IsTracker tells the categories that need consent: all but none,
+// necessary, functional and consent (the CMP itself).
+func IsTracker(cat string) bool { return isTracker(cat) }
+
 func isTracker(cat string) bool {
 	c, err := consent.ParseCategory(cat)
 	if err != nil {
@@ -390,12 +403,12 @@ func (pr *passRun) readCookies() {
 
 // otGPC reads isGpcEnabled from a OneTrust OptanonConsent cookie value.
 func otGPC(v string) *bool {
-	q, err := url.ParseQuery(v)
-	if err != nil {
-		if uv, err2 := url.QueryUnescape(v); err2 == nil {
-			q, err = url.ParseQuery(uv)
+	if !strings.Contains(v, "=") {
+		if u, err := url.QueryUnescape(v); err == nil {
+			v = u
 		}
 	}
+	q, err := url.ParseQuery(v)
 	if err != nil || q.Get("isGpcEnabled") == "" {
 		return nil
 	}
@@ -453,3 +466,9 @@ func innerPages(html, base string, n int) []string {
 	return out
 }
 
+// debugf logs to stderr when CONSENTGUARD_AUDIT_DEBUG is set.
+func debugf(format string, args ...any) {
+	if os.Getenv("CONSENTGUARD_AUDIT_DEBUG") != "" {
+		fmt.Fprintf(os.Stderr, "audit debug: "+format+"\n", args...)
+	}
+}

@@ -66,9 +66,10 @@ type SiteReport struct {
 
 // Pass is what one pass recorded.
 type Pass struct {
-	Name     string `json:"name"`
-	Error    string `json:"error,omitempty"` // the pass failed (navigation error, timeout, ...)
-	FinalURL string `json:"final_url,omitempty"`
+	Name     string  `json:"name"`
+	Seconds  float64 `json:"seconds"`
+	Error    string  `json:"error,omitempty"` // the pass failed (navigation error, timeout, ...)
+	FinalURL string  `json:"final_url,omitempty"`
 	// Pages are the URLs visited in this pass (home page first).
 	Pages []string `json:"pages"`
 	// Banner is the consent banner detected and what was clicked.
