@@ -31,7 +31,10 @@ func DecodeGCS(v string) (ad, analytics string, ok bool) {
 	}
 	ad, ok1 := one(v[2])
 	analytics, ok2 := one(v[3])
-	return ad, analytics, ok1 && ok2
+	if !ok1 || !ok2 {
+		return "", "", false
+	}
+	return ad, analytics, true
 }
 
 // DecodeGCD reads a gcd parameter: "1", a digit, then for ad_storage,
