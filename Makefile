@@ -14,7 +14,7 @@ export CONSENTGUARD_NODE_MODULES := $(NPM_DIR)/node_modules
 # Packages that must build and pass under GOOS=js GOARCH=wasm (the core).
 WASM_PKGS := ./wasm/... ./edge/...
 
-.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm bench-workerd fuzz wasm size lists edge clean deps deps-node deps-chromium build
+.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm bench-workerd fuzz wasm size lists edge clean deps deps-node deps-chromium build audit-e2e audit-peer
 
 all: build
 
@@ -110,3 +110,12 @@ edge:
 
 clean:
 	rm -rf $(BIN) edge/build
+
+## audit-e2e: the audit's browser tests alone (fixture sites, golden reports, bad input).
+audit-e2e: deps-chromium
+	$(GO) test -count=1 -tags e2e -timeout 20m -run 'TestAudit(Fixtures|BadInput)' ./e2e/
+
+## audit-peer: Blacklight (npm, into .cache/blacklight) and our audit on the same 10 pages; figures in .cache/audit-peer.json.
+audit-peer: deps-chromium deps-node
+	sh scripts/install-blacklight.sh >/dev/null
+	CONSENTGUARD_PEER=1 $(GO) test -count=1 -tags e2e -timeout 40m -run TestAuditBlacklight -v ./e2e/
