@@ -18,8 +18,11 @@ WASM_PKGS := ./wasm/... ./edge/...
 
 all: build
 
+# VERSION: what 'consentguard version' prints (git describe, else the build info).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+
 build:
-	$(GO) build -o $(BIN)/consentguard ./cmd/consentguard
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN)/consentguard ./cmd/consentguard
 
 demo: build
 	$(BIN)/consentguard demo

@@ -321,8 +321,8 @@ func (c *Config) Normalize() error {
 			return &FieldError{Field: "exclude", Msg: fmt.Sprintf("%q: a path prefix starts with /", p)}
 		}
 	}
-	if len(c.Secret) < 16 {
-		return &FieldError{Field: "secret", Msg: "at least 16 bytes are required to sign the consent cookie"}
+	if msg := CheckSecret(c.Secret); msg != "" {
+		return &FieldError{Field: "secret", Msg: msg}
 	}
 	if c.GPCDate == "" {
 		c.GPCDate = time.Now().UTC().Format(time.DateOnly)

@@ -1,6 +1,7 @@
 package edge
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"os"
@@ -138,9 +139,16 @@ func FuzzParseConfig(f *testing.F) {
 	})
 }
 
-// TestExampleConfig keeps config.example.json (the documented file) valid.
+// TestExampleConfig keeps config.example.json (the documented file) valid
+// once its placeholder secret is replaced (TestExampleConfigSecretRefused:
+// as shipped, it is refused).
 func TestExampleConfig(t *testing.T) {
-	c, err := LoadConfig("config.example.json")
+	data, err := os.ReadFile("config.example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = bytes.Replace(data, []byte(examplePlaceholders[0]), []byte("q3mB0vJ5G0o8pQzJ6y7M1h2k9fXcW4tR0aN8sL+e3Uo="), 1)
+	c, err := ParseConfig("config.example.json", data)
 	if err != nil {
 		t.Fatal(err)
 	}

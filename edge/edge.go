@@ -184,9 +184,24 @@ type Report struct {
 	Cookies int
 	// Items lists what was removed: "script https://www.googletagmanager.com/gtag/js (analytics google-analytics)".
 	Items []string
+	// ItemsCut counts removals left out of Items (it keeps the first
+	// MaxItems); the log line ends with "+N more".
+	ItemsCut int
 	// Rewrite is the time spent in the rewriter (and minifier).
 	Rewrite time.Duration
 	Err     error
+}
+
+// MaxItems is how many removals a Report lists.
+const MaxItems = 200
+
+// ItemList joins Items with "; ", ending with "+N more" when some were cut.
+func (r *Report) ItemList() string {
+	s := strings.Join(r.Items, "; ")
+	if r.ItemsCut > 0 {
+		s += "; +" + strconv.Itoa(r.ItemsCut) + " more"
+	}
+	return s
 }
 
 // Summary renders the X-Consentguard value: "removed=analytics:2,advertising:3; cookies=1".
@@ -596,7 +611,7 @@ func (p *Proxy) done(rep *Report, source string) {
 	}
 	if (rep.HTML || rep.Cookies > 0 || rep.Err != nil) && p.log.Enabled(context.Background(), lvl) {
 		p.log.Log(context.Background(), lvl, "edge", "url", rep.URL, "status", rep.Status, "consent", source,
-			"report_only", rep.ReportOnly, "summary", rep.Summary(), "removed", strings.Join(rep.Items, "; "),
+			"report_only", rep.ReportOnly, "summary", rep.Summary(), "removed", rep.ItemList(),
 			"rewrite_ms", float64(rep.Rewrite.Microseconds())/1000, "err", rep.Err)
 	}
 	if p.report != nil {

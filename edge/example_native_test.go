@@ -29,7 +29,7 @@ func Example() {
 	cfg := edge.Config{
 		Origin: origin.URL,
 		Sites:  []string{"harbor.example", "www.harbor.example"},
-		Secret: "change-me-to-a-long-random-secret",
+		Secret: "n8Vq2xYh0RzK4tLwPj7sUe3c",
 		Banner: edge.Banner{Enabled: true},
 	}
 	proxy, err := edge.New(cfg, eng, nil, edge.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})

@@ -516,8 +516,10 @@ type page struct {
 // remove records a removal and returns the action (Keep in report-only mode).
 func (pg *page) remove(kind, what string, c consent.Category, vendor string) rewrite.Action {
 	pg.rep.Removed[c]++
-	if len(pg.rep.Items) < 200 {
+	if len(pg.rep.Items) < MaxItems {
 		pg.rep.Items = append(pg.rep.Items, kind+" "+what+" ("+c.String()+" "+vendor+")")
+	} else {
+		pg.rep.ItemsCut++
 	}
 	if pg.reportOnly {
 		return rewrite.Keep

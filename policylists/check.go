@@ -2,7 +2,6 @@ package policylists
 
 import (
 	"fmt"
-	"path/filepath"
 	"strings"
 
 	"github.com/consentguard/consentguard/wasm/catalog"
@@ -15,10 +14,13 @@ import (
 // Check validates one list in format f (detected when f is ""). It returns
 // what it counted and every error, each naming the file and line.
 func Check(name string, data []byte, f Format) (FileReport, []error) {
+	if err := CheckText(name, data); err != nil {
+		return FileReport{Name: name}, []error{err}
+	}
 	if f == "" {
 		f = Detect(name, data)
 	}
-	base := filepath.Base(name)
+	base := name // errors name the path as given
 	fr := FileReport{Name: name, Format: f}
 	var errs []error
 	switch f {

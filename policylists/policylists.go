@@ -163,6 +163,9 @@ func (b *Builder) AddFile(path string) error {
 	if err != nil {
 		return err
 	}
+	if err := CheckText(path, data); err != nil {
+		return err
+	}
 	b.Add(path, data)
 	return nil
 }
@@ -173,6 +176,10 @@ func (b *Builder) SetListCategory(list string, c consent.Category) { b.listCat[l
 
 // Add adds a list of any known format; problems go to the report.
 func (b *Builder) Add(name string, data []byte) {
+	if err := CheckText(name, data); err != nil {
+		b.record(FileReport{Name: name}, []error{err})
+		return
+	}
 	f := Detect(name, data)
 	switch f {
 	case FormatOCD, FormatTDS:
@@ -190,14 +197,14 @@ func (b *Builder) addOwn(name string, f Format, data []byte) {
 	var errs []error
 	switch f {
 	case FormatCatalog:
-		c, es := catalog.Parse(filepath.Base(name), data)
+		c, es := catalog.Parse(name, data)
 		errs = es
 		if c != nil {
 			b.catalogs = append(b.catalogs, c)
 			fr.Entries = entries(c)
 		}
 	case FormatParams:
-		s, es := param.Parse(filepath.Base(name), data)
+		s, es := param.Parse(name, data)
 		errs = es
 		if s != nil {
 			b.params = append(b.params, s.Names()...)
@@ -327,7 +334,11 @@ func Build(files ...string) (*engine.Engine, *Report, error) {
 			return nil, nil, err
 		}
 	}
-	return b.Build()
+	e, rep, err := b.Build()
+	if rep != nil {
+		namePaths(rep)
+	}
+	return e, rep, err
 }
 
 func countLines(data []byte) int {

@@ -16,12 +16,12 @@ import (
 
 func init() {
 	register(command{"bench", "benchmarks: match (our engine), anchors (peer engines), compare (both, with ratios)", runBench})
+	registerSubs("bench", "match", "anchors", "compare")
 }
 
 func runBench(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: consentguard bench match --requests FILE --list FILE... | anchors [--shared DIR] | compare [--shared DIR]")
-		return errUsage
+	if err, ok := dispatchUsage(args, stderr, "usage: consentguard bench match --requests FILE --list FILE... | anchors [--shared DIR] | compare [--shared DIR]"); ok {
+		return err
 	}
 	switch args[0] {
 	case "match":
@@ -35,6 +35,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		if *req == "" || len(lists) == 0 {
 			fmt.Fprintln(stderr, "consentguard bench match: --requests and at least one --list are required")
 			return errUsage
+		}
+		if err := textFiles(lists); err != nil {
+			return err
 		}
 		return bench.Match(*req, lists, stdout)
 	case "anchors":

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
@@ -22,43 +21,28 @@ func init() {
 
 // engineFlags are the flags every command that builds an engine shares.
 type engineFlags struct {
-	lists   listFlag
+	lists   listSource
 	consent string
 	gpc     bool
 	dnt     bool
 }
 
 func (f *engineFlags) register(fs *flag.FlagSet) {
-	fs.Var(&f.lists, "list", "add a list `FILE` (Adblock Plus, Open Cookie Database CSV, TDS JSON or our catalog format); repeatable")
+	f.lists.register(fs)
 	fs.StringVar(&f.consent, "consent", "", "granted `CATEGORIES`, comma-separated (default: none granted)")
 	fs.BoolVar(&f.gpc, "gpc", false, "the visitor sends Sec-GPC: 1")
 	fs.BoolVar(&f.dnt, "dnt", false, "the visitor sends DNT: 1")
 }
 
-// build compiles the embedded lists plus --list files, reporting list errors
-// (file:line) on stderr without stopping.
-func (f *engineFlags) build(stderr io.Writer) (*engine.Engine, consent.State, error) {
+// build compiles the lists (see listSource.engine) and the consent state.
+func (f *engineFlags) build(cmd string, stderr io.Writer) (*engine.Engine, consent.State, error) {
 	granted, err := consent.ParseSet(f.consent)
 	if err != nil {
 		return nil, consent.State{}, &exitError{2, "--consent: " + err.Error()}
 	}
 	st := consent.State{Granted: granted, GPC: f.gpc, DNT: f.dnt, Recorded: f.consent != ""}
-	if len(f.lists) == 0 {
-		e, err := policylists.Default()
-		return e, st, err
-	}
-	e, rep, err := policylists.Build(f.lists...)
-	if err != nil {
-		return nil, st, err
-	}
-	for i, le := range rep.Errors {
-		if i == 20 {
-			fmt.Fprintf(stderr, "... and %d more list errors (see 'consentguard lists check')\n", len(rep.Errors)-20)
-			break
-		}
-		fmt.Fprintln(stderr, le)
-	}
-	return e, st, nil
+	e, err := f.lists.engine(cmd, stderr)
+	return e, st, err
 }
 
 type classifyOut struct {
@@ -87,7 +71,7 @@ func runClassify(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	eng, st, err := ef.build(stderr)
+	eng, st, err := ef.build("classify", stderr)
 	if err != nil {
 		return err
 	}
@@ -156,7 +140,7 @@ func runCookies(args []string, stdout, stderr io.Writer) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	eng, st, err := ef.build(stderr)
+	eng, st, err := ef.build("cookies", stderr)
 	if err != nil {
 		return err
 	}

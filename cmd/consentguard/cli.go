@@ -38,7 +38,10 @@ func (e *exitError) Error() string { return e.msg }
 // Main runs the CLI with args (without the program name) and returns the exit
 // code: 0 success, 1 failure, 2 usage error.
 func Main(args []string, stdout, stderr io.Writer) int {
-	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+	if len(args) == 0 || isHelp(args[0]) {
+		if len(args) > 1 && args[0] == "help" {
+			return Main(append(args[1:], "-h"), stdout, stderr) // help CMD [SUB]
+		}
 		usage(stderr)
 		if len(args) == 0 {
 			return 2
@@ -52,7 +55,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 			switch {
 			case err == nil:
 				return 0
-			case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+			case errors.Is(err, flag.ErrHelp):
+				return 0 // -h, --help: usage printed on stderr
+			case errors.Is(err, errUsage):
 				return 2
 			case errors.As(err, &ee):
 				if ee.msg != "" {
@@ -85,6 +90,10 @@ func usage(w io.Writer) {
 func newFlags(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("consentguard "+name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: consentguard %s [flags]\n", name)
+		fs.PrintDefaults()
+	}
 	return fs
 }
 

@@ -14,7 +14,6 @@ import (
 
 	"github.com/consentguard/consentguard/edge"
 	"github.com/consentguard/consentguard/edge/demo"
-	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
 )
 
@@ -27,13 +26,15 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	once := fs.Bool("once", false, "print the report and exit instead of serving until interrupted")
 	requests := fs.Bool("requests", false, "instead: classify a built-in news page's requests under three consent states")
 	listen := fs.String("listen", "127.0.0.1:0", "proxy listen `address`")
+	var src listSource
+	src.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *requests {
 		return demoRequests(stdout)
 	}
-	eng, err := policylists.Default()
+	eng, err := src.engine("demo", stderr)
 	if err != nil {
 		return err
 	}
@@ -126,6 +127,9 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 			if v.name == visitors[0].name {
 				for _, it := range items {
 					fmt.Fprintf(stdout, "      - %s\n", it)
+				}
+				if r.ItemsCut > 0 {
+					fmt.Fprintf(stdout, "      +%d more\n", r.ItemsCut)
 				}
 			}
 			if banner := strings.Contains(string(body), "/.consentguard/consent"); banner != (v.name == visitors[0].name) {

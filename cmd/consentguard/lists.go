@@ -18,12 +18,12 @@ import (
 
 func init() {
 	register(command{"lists", "check, show and fetch lists (check FILE..., show, fetch)", runLists})
+	registerSubs("lists", "check", "show", "fetch")
 }
 
 func runLists(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: consentguard lists check FILE... | show | fetch [--dir DIR]")
-		return errUsage
+	if err, ok := dispatchUsage(args, stderr, "usage: consentguard lists check FILE... | show | fetch [--dir DIR]"); ok {
+		return err
 	}
 	switch args[0] {
 	case "check":
@@ -41,6 +41,10 @@ func runLists(args []string, stdout, stderr io.Writer) error {
 // with file and line, a summary line per file, and fails when any has errors.
 func listsCheck(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lists check", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: consentguard lists check [--format F] FILE...\n\nValidates each list; every error names the file and line; exit 1 when a file has errors or is not text.")
+		fs.PrintDefaults()
+	}
 	format := fs.String("format", "", "force the `FORMAT` (catalog, params, snippets, abp, ocd, tds) instead of detecting it")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -58,6 +62,11 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 			continue
 		}
 		fr, errs := policylists.Check(path, data, policylists.Format(*format))
+		if len(errs) == 1 && errors.Is(errs[0], policylists.ErrNotText) {
+			fmt.Fprintln(stderr, errs[0]) // one line, not the bytes read as rules
+			bad++
+			continue
+		}
 		for _, e := range errs {
 			fmt.Fprintln(stderr, e)
 		}
@@ -80,7 +89,10 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "  skipped: %s\n", strings.Join(parts, ", "))
 		}
 	}
-	if bad > 0 {
+	switch {
+	case bad > 0 && fs.NArg() == 1:
+		return &exitError{1, ""} // the file's own lines said it
+	case bad > 0:
 		return &exitError{1, fmt.Sprintf("%d of %d files have errors", bad, fs.NArg())}
 	}
 	return nil
@@ -89,6 +101,10 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 // listsShow prints what the embedded lists hold.
 func listsShow(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lists show", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: consentguard lists show\n\nSummarises the embedded lists.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -126,6 +142,10 @@ func defaultCacheDir() string {
 // download never loses a good list.
 func listsFetch(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("lists fetch", stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: consentguard lists fetch [flags]\n\nDownloads EasyList, EasyPrivacy and the Open Cookie Database into the cache;\nclassify, cookies, proxy and demo use the default cache's lists unless --no-upstream.")
+		fs.PrintDefaults()
+	}
 	dir := fs.String("dir", defaultCacheDir(), "cache `DIR`")
 	base := fs.String("base-url", "", "fetch every list from `URL`/NAME instead of its upstream (a mirror)")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-list download timeout")
@@ -150,10 +170,28 @@ func listsFetch(args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprintf(stdout, "%s: %d bytes from %s\n", filepath.Join(*dir, u.name), n, src)
 	}
+	fetchedUsage(stdout, *dir)
 	if failed > 0 {
 		return &exitError{1, fmt.Sprintf("%d of %d lists not fetched; cached copies in %s are unchanged", failed, len(upstream), *dir)}
 	}
 	return nil
+}
+
+// fetchedUsage says how the lists cached in dir are used.
+func fetchedUsage(w io.Writer, dir string) {
+	got := fetchedLists(dir)
+	if len(got) == 0 {
+		return
+	}
+	if filepath.Clean(dir) == filepath.Clean(defaultCacheDir()) {
+		fmt.Fprintln(w, "classify, cookies, proxy and demo use these lists by default (they say so at start; --no-upstream to refuse)")
+		return
+	}
+	args := make([]string, len(got))
+	for i, f := range got {
+		args[i] = "--list " + f
+	}
+	fmt.Fprintf(w, "not the default cache (%s): to use these lists, add %s\n", defaultCacheDir(), strings.Join(args, " "))
 }
 
 func explainFetch(err error) string {

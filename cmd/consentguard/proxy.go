@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,12 +12,11 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/consentguard/consentguard/edge"
-	"github.com/consentguard/consentguard/policylists"
-	"github.com/consentguard/consentguard/wasm/engine"
 )
 
 func init() {
@@ -24,24 +24,32 @@ func init() {
 }
 
 func runProxy(args []string, stdout, stderr io.Writer) error {
-	for _, a := range args {
+	var src listSource
+	own := newFlags("proxy", stderr)
+	src.registerModes(own)
+	mine, rest := splitArgs(args, own)
+	for _, a := range rest {
 		if a == "-h" || a == "--help" || a == "-help" {
-			var cfg edge.Config
-			fs := edge.FlagSet(&cfg)
-			fs.SetOutput(stderr)
-			fmt.Fprintln(stderr, "usage: consentguard proxy --origin URL --listen ADDR --site HOST[,HOST...] [--tls-cert FILE --tls-key FILE] [--config FILE] [flags]")
-			fs.PrintDefaults()
+			proxyUsage(stderr, own)
 			return flag.ErrHelp
 		}
 	}
-	cfg, err := edge.ParseFlags(args)
-	if err != nil {
-		return &exitError{2, err.Error()}
+	if err := parseFlags(own, mine); err != nil {
+		return err
 	}
-	if cfg.Listen == "" {
-		return &exitError{2, "--listen is required (e.g. --listen 127.0.0.1:8443)"}
+	s, problems := checkProxy(rest)
+	if len(problems) > 0 {
+		fmt.Fprintf(stderr, "consentguard proxy: %d problem(s) with the flags:\n", len(problems))
+		for _, p := range problems {
+			fmt.Fprintln(stderr, "  "+p)
+		}
+		fmt.Fprintln(stderr, "Run 'consentguard proxy -h' for every flag.")
+		return &exitError{2, ""}
 	}
-	eng, err := buildEngine(cfg.Lists, stderr)
+	defer s.ln.Close()
+	cfg := s.cfg
+	src.files = cfg.Lists
+	eng, err := src.engine("proxy", stderr)
 	if err != nil {
 		return err
 	}
@@ -50,35 +58,45 @@ func runProxy(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return &exitError{2, err.Error()}
 	}
-	ln, err := net.Listen("tcp", cfg.Listen)
-	if err != nil {
-		return err
+	u, host, warn := proxyURL(cfg, s.ln, s.cert != nil)
+	if warn {
+		fmt.Fprintf(stderr, "consentguard proxy: warning: %s answers 421: %s is not a --site (%s); browse a site name mapped to this address "+
+			"(e.g. chromium --host-resolver-rules=\"MAP %s %s\") or add --site %s\n",
+			u, host, strings.Join(cfg.Sites, ","), cfg.Sites[0], s.ln.Addr(), host)
 	}
-	scheme := "http"
-	if cfg.TLSCert != "" {
-		scheme = "https"
-	}
-	fmt.Fprintf(stdout, "consentguard proxy: %s://%s -> %s (sites %v)\n", scheme, ln.Addr(), cfg.Origin, cfg.Sites)
-	return serve(ln, p, cfg, log)
+	fmt.Fprintf(stdout, "consentguard proxy: %s -> %s (sites %s)\n", u, cfg.Origin, strings.Join(cfg.Sites, ","))
+	return serve(s.ln, p, cfg, s.cert, log)
 }
 
-// buildEngine compiles the embedded lists plus files, printing list errors.
-func buildEngine(files []string, stderr io.Writer) (*engine.Engine, error) {
-	if len(files) == 0 {
-		return policylists.Default()
-	}
-	eng, rep, err := policylists.Build(files...)
-	if err != nil {
-		return nil, err
-	}
-	for i, le := range rep.Errors {
-		if i == 20 {
-			fmt.Fprintf(stderr, "... and %d more list errors (see 'consentguard lists check')\n", len(rep.Errors)-20)
-			break
+func proxyUsage(w io.Writer, own *flag.FlagSet) {
+	var cfg edge.Config
+	fs := edge.FlagSet(&cfg)
+	fs.SetOutput(w)
+	fmt.Fprintln(w, "usage: consentguard proxy --origin URL --listen ADDR --site HOST[,HOST...] --secret KEY [--tls-cert FILE --tls-key FILE] [--config FILE] [flags]")
+	fmt.Fprintln(w, "\nThe secret signs the consent cookie and is required (--secret, env CONSENTGUARD_SECRET or the")
+	fmt.Fprintln(w, "config's \"secret\"): at least 16 random bytes; make one with: openssl rand -base64 32")
+	fmt.Fprintln(w, "\nflags:")
+	fs.PrintDefaults()
+	own.SetOutput(w)
+	own.PrintDefaults()
+}
+
+// splitArgs separates the flags defined in own (boolean flags, as -name,
+// --name or --name=value) from the rest, which keep their order.
+func splitArgs(args []string, own *flag.FlagSet) (mine, rest []string) {
+	for i, a := range args {
+		if a == "--" {
+			return mine, append(rest, args[i:]...)
 		}
-		fmt.Fprintln(stderr, le)
+		name := strings.TrimLeft(a, "-")
+		name, _, _ = strings.Cut(name, "=")
+		if strings.HasPrefix(a, "-") && own.Lookup(name) != nil {
+			mine = append(mine, a)
+		} else {
+			rest = append(rest, a)
+		}
 	}
-	return eng, nil
+	return mine, rest
 }
 
 // serveCtx is the parent of the server's lifetime; tests cancel it.
@@ -86,7 +104,7 @@ var serveCtx = context.Background()
 
 // serve runs an http.Server with the config's limits until SIGINT/SIGTERM,
 // then shuts down gracefully.
-func serve(ln net.Listener, h http.Handler, cfg edge.Config, log *slog.Logger) error {
+func serve(ln net.Listener, h http.Handler, cfg edge.Config, cert *tls.Certificate, log *slog.Logger) error {
 	srv := &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 15 * time.Second,
@@ -98,8 +116,11 @@ func serve(ln net.Listener, h http.Handler, cfg edge.Config, log *slog.Logger) e
 	defer stop()
 	errc := make(chan error, 1)
 	go func() {
-		if cfg.TLSCert != "" {
-			errc <- srv.ServeTLS(ln, cfg.TLSCert, cfg.TLSKey)
+		if cert != nil {
+			// The key pair was loaded (and checked) before the listening
+			// line was printed.
+			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*cert}}
+			errc <- srv.ServeTLS(ln, "", "")
 		} else {
 			errc <- srv.Serve(ln)
 		}

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestProxyUsage(t *testing.T) {
@@ -33,23 +30,7 @@ func TestProxyServes(t *testing.T) {
 		io.WriteString(w, `<!doctype html><html><head><script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head><body><p>Hello reader</p></body></html>`)
 	}))
 	defer origin.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	serveCtx = ctx
-	defer func() { serveCtx = context.Background() }()
-	pr, pw := io.Pipe()
-	done := make(chan int, 1)
-	go func() {
-		var errb strings.Builder
-		done <- Main([]string{"proxy", "--origin", origin.URL, "--listen", "127.0.0.1:0", "--site", "127.0.0.1", "--secret", "0123456789abcdef0123"}, pw, &errb)
-		pw.Close()
-	}()
-	line, err := bufio.NewReader(pr).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	go io.Copy(io.Discard, pr)
-	f := strings.Fields(line)
-	base := f[2] // "consentguard proxy: http://127.0.0.1:PORT -> ..."
+	base, _ := startProxy(t, "--origin", origin.URL, "--listen", "127.0.0.1:0", "--site", "127.0.0.1", "--secret", "0123456789abcdef0123")
 	resp, err := http.Get(base + "/")
 	if err != nil {
 		t.Fatal(err)
@@ -62,14 +43,5 @@ func TestProxyServes(t *testing.T) {
 	cookies := strings.Join(resp.Header.Values("Set-Cookie"), "\n")
 	if strings.Contains(cookies, "_ga=GA1") || !strings.Contains(cookies, "session=abc") {
 		t.Errorf("Set-Cookie: %s", cookies)
-	}
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("proxy exit %d", code)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("proxy did not shut down")
 	}
 }

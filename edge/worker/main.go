@@ -8,6 +8,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -78,7 +79,12 @@ func (wk *worker) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if wk.err != nil {
 		fmt.Fprintln(os.Stderr, "consentguard: configuration:", wk.err)
-		http.Error(w, "consentguard: worker misconfigured (see the worker log)", http.StatusInternalServerError)
+		msg := "consentguard: worker misconfigured (see the worker log)"
+		if ve := (*vars.Error)(nil); errors.As(wk.err, &ve) && ve.Var == "SECRET" {
+			// Names the fix; never echoes the secret.
+			msg = "consentguard: worker misconfigured: " + ve.Error()
+		}
+		http.Error(w, msg, http.StatusInternalServerError)
 		return
 	}
 	wk.h.ServeHTTP(w, r)

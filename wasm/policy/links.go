@@ -52,11 +52,15 @@ func findLinks(page []byte, base *url.URL) []string {
 	)
 	finish := func() {
 		inA = false
+		text := normalize(strings.TrimSpace(label.String()))
+		if !hasAny(text, policyWords) && !hasAny(strings.ToLower(href), policyWords) {
+			return
+		}
 		u := resolve(base, href)
 		if u == "" {
 			return
 		}
-		s := scoreLink(normalize(strings.TrimSpace(label.String())), u)
+		s := scoreLink(text, u)
 		if s == 0 {
 			return
 		}
@@ -144,10 +148,12 @@ func findLinks(page []byte, base *url.URL) []string {
 // scoreLink scores a link by its label, or by its URL path when the label
 // matches no rule.
 func scoreLink(label, u string) int {
-	label = strings.Join(strings.Fields(label), " ")
-	for _, r := range labelRules {
-		if r.re.MatchString(label) {
-			return r.score
+	if hasAny(label, policyWords) {
+		label = strings.Join(strings.Fields(label), " ")
+		for _, r := range labelRules {
+			if r.re.MatchString(label) {
+				return r.score
+			}
 		}
 	}
 	p, err := url.Parse(u)
@@ -155,6 +161,9 @@ func scoreLink(label, u string) int {
 		return 0
 	}
 	path := strings.ToLower(p.EscapedPath())
+	if !hasAny(path, policyWords) {
+		return 0
+	}
 	for _, r := range pathRules {
 		if r.re.MatchString(path) {
 			return r.score
@@ -162,6 +171,10 @@ func scoreLink(label, u string) int {
 	}
 	return 0
 }
+
+// policyWords: a label or path without one of them is no policy link (the
+// rules, exclusions included, are tried only on the others).
+var policyWords = []string{"priva", "datenschutz", "confidentialit", "donn", "protec", "vie priv", "cookie", "témoins", "data-protection"}
 
 // resolve makes href absolute against base and returns it without its
 // fragment, or "" when it is not an http(s) URL with a host.

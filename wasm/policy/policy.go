@@ -10,6 +10,14 @@
 // and Spanish. They read what the text says; they never guess: a claim the
 // text does not make is "unstated".
 //
+// Evidence keys are the JSON field names ("dnt", "sells_personal_data",
+// "retention_max_days", ...) and, for list items, FIELD.ID
+// ("analytics_vendors.google-analytics", "tracking_technologies.cookies").
+// Each value is one sentence, verbatim from the text Extract was given (for
+// ExtractHTML: from the page's visible text). Every claim other than
+// unstated has evidence, except implied_consent "no" inferred from a policy
+// that speaks of consent without a sentence asking for it.
+//
 // FindLinks finds the policy itself among a page's links (footer, nav).
 //
 // The package is pure Go (standard library and golang.org/x/net/html), so the

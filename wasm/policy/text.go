@@ -23,13 +23,13 @@ var abbreviations = map[string]bool{
 	"u.s": true, "u.k": true, "etc": true, "vs": true, "mr": true, "mrs": true,
 	"dr": true, "no": true, "art": true, "para": true, "s.a": true, "z.b": true,
 	"bzw": true, "ggf": true, "usw": true, "d.h": true, "u.a": true, "nr": true,
-	"abs": true, "p.ej": true, "ej": true, "etc.)": true, "approx": true, "st": true,
+	"abs": true, "p.ej": true, "ej": true, "approx": true, "st": true,
 }
 
 // sentences splits text into sentences: every line is a block and ends a
-// sentence; inside a line a sentence ends at . ! ? or : followed by a space
-// and an upper-case letter, digit or quote, unless the word before is an
-// abbreviation.
+// sentence; inside a line a sentence ends at . ! or ? followed by a space
+// and an upper-case letter, digit, quote or list mark, unless the word
+// before is an abbreviation or an initial.
 func sentences(text string) []sentence {
 	var out []sentence
 	block := 0
@@ -102,9 +102,27 @@ func isAbbreviation(before string) bool {
 // trimSentence trims spaces and list markers around a sentence; the result
 // is still a substring of the input.
 func trimSentence(s string) string {
-	return strings.TrimFunc(s, func(r rune) bool {
-		return unicode.IsSpace(r) || r == '•' || r == '·' || r == '\u00a0' || r == '\ufeff'
-	})
+	for {
+		t := strings.TrimFunc(s, func(r rune) bool {
+			return unicode.IsSpace(r) || r == '•' || r == '·' || r == '\u00a0' || r == '\ufeff' || r == '*'
+		})
+		t = strings.TrimPrefix(t, "- ")
+		if t == s {
+			return t
+		}
+		s = t
+	}
+}
+
+// hasAny reports whether s contains one of the keywords: a cheap test before
+// a rule's regular expressions.
+func hasAny(s string, keywords []string) bool {
+	for _, k := range keywords {
+		if strings.Contains(s, k) {
+			return true
+		}
+	}
+	return false
 }
 
 var normReplacer = strings.NewReplacer(

@@ -139,7 +139,9 @@ func Config(get Lookup) (edge.Config, error) {
 	if err := c.Normalize(); err != nil {
 		var fe *edge.FieldError
 		if errors.As(err, &fe) {
-			if v := fieldVar[fe.Field]; v != "" {
+			if v := fieldVar[fe.Field]; v == "SECRET" {
+				return edge.Config{}, &Error{v, fe.Msg + "; set it with: wrangler secret put SECRET"}
+			} else if v != "" {
 				return edge.Config{}, &Error{v, fe.Msg}
 			}
 		}

@@ -69,6 +69,8 @@ func TestConfig(t *testing.T) {
 		{name: "missing origin", vars: map[string]string{"SITES": "a.example", "SECRET": secret}, errVar: "ORIGIN"},
 		{name: "missing sites", vars: map[string]string{"ORIGIN": "http://o", "SECRET": secret}, errVar: "SITES"},
 		{name: "short secret", vars: map[string]string{"ORIGIN": "http://o", "SITES": "a", "SECRET": "short"}, errVar: "SECRET"},
+		{name: "no secret", vars: map[string]string{"ORIGIN": "http://o", "SITES": "a"}, errVar: "SECRET", errText: "wrangler secret put SECRET"},
+		{name: "example secret", vars: map[string]string{"ORIGIN": "http://o", "SITES": "a", "SECRET": "replace-with-32-random-bytes-of-your-own"}, errVar: "SECRET", errText: "placeholder"},
 		{name: "bad origin scheme", vars: map[string]string{"ORIGIN": "ftp://o", "SITES": "a", "SECRET": secret}, errVar: "ORIGIN"},
 		{name: "bad bool", vars: map[string]string{"ORIGIN": "http://o", "SITES": "a", "SECRET": secret, "BANNER": "yes please"}, errVar: "BANNER"},
 		{name: "bad duration", vars: map[string]string{"ORIGIN": "http://o", "SITES": "a", "SECRET": secret, "TIMEOUT": "soon"}, errVar: "TIMEOUT"},
@@ -101,7 +103,7 @@ func TestConfig(t *testing.T) {
 }
 
 func ExampleConfig() {
-	vars := map[string]string{"ORIGIN": "https://origin.example", "SITES": "example.com,www.example.com", "SECRET": "change-me-0123456789"}
+	vars := map[string]string{"ORIGIN": "https://origin.example", "SITES": "example.com,www.example.com", "SECRET": "0123456789abcdef0123"}
 	c, err := Config(func(k string) (string, bool) { v, ok := vars[k]; return v, ok })
 	if err != nil {
 		panic(err)
