@@ -135,7 +135,7 @@ func (f *auditFlags) scanner(stderr io.Writer) (*audit.Scanner, error) {
 		sc.Browser.SPKI = spki
 	}
 	var ef engineFlags
-	eng, _, err := ef.build(stderr)
+	eng, _, err := ef.build("audit", stderr)
 	if err != nil {
 		return nil, err
 	}
