@@ -212,3 +212,22 @@ func TestParseSiteURL(t *testing.T) {
 		}
 	}
 }
+
+// TestBehaviourHosts: third-party hosts unknown to the lists are classified
+// by what their scripts did; first-party scripts are not.
+func TestBehaviourHosts(t *testing.T) {
+	pr := &passRun{home: "https://s.example/", pass: Pass{APIs: []APICall{
+		{API: "canvas-readback", Script: "https://fp.example/fp.js", ThirdParty: true},
+		{API: "canvas-font", Script: "https://s.example/own.js", ThirdParty: false},
+		{API: "mouse-listener", Script: "https://ui.example/menu.js", ThirdParty: true},
+	}}}
+	got := pr.behaviourHosts([]capturedRequest{{url: "https://rec.example/r?v=" + keyMarker}, {url: "https://s.example/search?q=" + keyMarker}})
+	if got["fp.example"][0] != "fingerprinting" || got["rec.example"][0] != "session-replay" {
+		t.Errorf("behaviourHosts = %v", got)
+	}
+	for _, h := range []string{"s.example", "ui.example"} {
+		if _, ok := got[h]; ok {
+			t.Errorf("%s classified: %v", h, got[h])
+		}
+	}
+}

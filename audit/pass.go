@@ -287,8 +287,12 @@ func (pr *passRun) finish() {
 		pageURL = pr.home
 	}
 	hosts := map[string]*TrackerHost{}
+	byBehaviour := pr.behaviourHosts(reqs)
 	for i, c := range reqs {
 		r := pr.judge(c, pageURL)
+		if b, ok := byBehaviour[r.Host]; ok && r.Category == "none" && r.ThirdParty {
+			r.Category, r.Rule = b[0], b[1]
+		}
 		if pr.choice >= 0 && i >= pr.choice {
 			r.Phase = "after-choice"
 		}
@@ -321,6 +325,32 @@ func (pr *passRun) finish() {
 		a, b := pr.pass.Storage[i], pr.pass.Storage[j]
 		return a.Kind+a.Key < b.Kind+b.Key
 	})
+}
+
+// behaviourHosts classifies third-party hosts the lists do not know by
+// what their scripts did in the page: a host whose script read back a
+// canvas, measured fonts or probed WebGL/audio is fingerprinting; a host
+// that received typed text is session-replay. Value: category, rule.
+func (pr *passRun) behaviourHosts(reqs []capturedRequest) map[string][2]string {
+	out := map[string][2]string{}
+	for _, a := range pr.pass.APIs {
+		switch a.API {
+		case "canvas-readback", "canvas-font", "webgl-params", "audio-context", "font-probe":
+			if h := hostOf(a.Script); a.ThirdParty && h != "" {
+				out[h] = [2]string{"fingerprinting", "behaviour " + a.API + " by " + a.Script}
+			}
+		}
+	}
+	for _, c := range reqs {
+		if strings.Contains(c.url, keyMarker) || strings.Contains(c.postData, keyMarker) {
+			if h := hostOf(c.url); h != "" && site.ThirdParty(h, hostOf(pr.home)) {
+				if _, ok := out[h]; !ok {
+					out[h] = [2]string{"session-replay", "behaviour typed text sent before submit"}
+				}
+			}
+		}
+	}
+	return out
 }
 
 // judge classifies one request with the core.
