@@ -26,14 +26,43 @@ import (
 var peerURLs = append(append([]string(nil), fixtureURLs...), "https://compliant.example/about.html", "https://early.example/?v=2", "https://dnt.example/?v=2", "https://onetrust.example/?v=2")
 
 type blacklightLine struct {
-	URL                string         `json:"url"`
-	Status             string         `json:"status"`
-	Error              string         `json:"error"`
-	Seconds            float64        `json:"seconds"`
-	Hosts              []string       `json:"hosts"`
-	ThirdPartyTrackers []string       `json:"third_party_trackers"`
-	Tests              map[string]any `json:"tests"`
-	Cookies            []string       `json:"cookies"`
+	URL                string   `json:"url"`
+	Status             string   `json:"status"`
+	Error              string   `json:"error"`
+	Seconds            float64  `json:"seconds"`
+	Hosts              []string `json:"hosts"`
+	ThirdPartyTrackers []string `json:"third_party_trackers"`
+	Found              struct {
+		Canvas       []string `json:"canvas_fingerprinters"`
+		CanvasFont   []string `json:"canvas_font_fingerprinters"`
+		Listeners    []string `json:"behaviour_event_listeners"`
+		KeyLogging   []string `json:"key_logging"`
+		Recorders    []string `json:"session_recorders"`
+		FBPixel      int      `json:"fb_pixel_events"`
+		TikTok       int      `json:"tiktok_pixel_events"`
+		Twitter      int      `json:"twitter_pixel_events"`
+		GA           int      `json:"google_analytics_events"`
+		ThirdCookies []string `json:"cookies"`
+	} `json:"found"`
+}
+
+// blacklightFindings maps what Blacklight found on a page to the finding
+// ids ours must give for the same page (in the first-visit pass).
+func blacklightFindings(l blacklightLine) []string {
+	var want []string
+	f := l.Found
+	add := func(ok bool, id string) {
+		if ok {
+			want = append(want, id)
+		}
+	}
+	add(len(f.Canvas) > 0, audit.FindCanvasFingerprint)
+	add(len(f.CanvasFont) > 0, audit.FindCanvasFont)
+	add(len(f.KeyLogging) > 0, audit.FindKeyLogging)
+	add(len(f.Recorders) > 0, audit.FindSessionRecording)
+	add(f.FBPixel+f.TikTok+f.Twitter > 0, audit.FindPixel)
+	add(len(f.ThirdCookies) > 0, audit.FindThirdPartyCookies)
+	return want
 }
 
 // TestAuditBlacklight runs The Markup's Blacklight collector and our audit
@@ -115,6 +144,12 @@ func TestAuditBlacklight(t *testing.T) {
 		if len(missed) > 0 {
 			t.Errorf("%s: Blacklight names tracker hosts our report does not: %v (ours: %v)", r.URL, missed, ours)
 		}
+		ids := findingIDs(r)
+		for _, id := range blacklightFindings(l) {
+			if !contains(ids, id) {
+				t.Errorf("%s: Blacklight found %s, our report has no such finding (%v)", r.URL, id, ids)
+			}
+		}
 		var onlyOurs []string
 		for h := range ours {
 			if !contains(l.ThirdPartyTrackers, h) {
@@ -122,13 +157,13 @@ func TestAuditBlacklight(t *testing.T) {
 			}
 		}
 		sort.Strings(onlyOurs)
-		cmp[r.URL] = map[string]any{"blacklight_trackers": l.ThirdPartyTrackers, "blacklight_tests": l.Tests, "blacklight_cookies": l.Cookies, "ours_trackers": ours, "only_ours": onlyOurs, "our_findings": findingIDs(r)}
+		cmp[r.URL] = map[string]any{"blacklight_trackers": l.ThirdPartyTrackers, "blacklight_found": l.Found, "ours_trackers": ours, "only_ours": onlyOurs, "our_findings": findingIDs(r)}
 	}
 	fig := map[string]any{
-		"sites": len(peerURLs),
-		"ours":  map[string]any{"median_s_per_site": median(ourSecs), "wall_s": ourWall.Seconds(), "peak_rss_mb": ourMem >> 20, "passes_per_site": 4},
+		"sites":      len(peerURLs),
+		"ours":       map[string]any{"median_s_per_site": median(ourSecs), "wall_s": ourWall.Seconds(), "peak_rss_mb": ourMem >> 20, "passes_per_site": 4},
 		"blacklight": map[string]any{"median_s_per_site": median(blSecs), "wall_s": blWall.Seconds(), "peak_rss_mb": blMem >> 20, "passes_per_site": 1},
-		"compare": cmp,
+		"compare":    cmp,
 	}
 	data, _ := json.MarshalIndent(fig, "", "  ")
 	os.MkdirAll(filepath.Join(root, ".cache"), 0o755)

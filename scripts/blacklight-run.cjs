@@ -26,14 +26,21 @@ const { collect } = require(path.join(dir, 'node_modules/@themarkup/blacklight-c
       const rep = r.reports || {};
       line.hosts = r.hosts && r.hosts.requests ? r.hosts.requests.third_party : [];
       line.third_party_trackers = [...new Set((rep.third_party_trackers || []).map(t => { try { return new URL(t.url).hostname; } catch (e) { return t.url; } }))].sort();
-      line.tests = {};
-      for (const k of Object.keys(rep)) {
-        const v = rep[k];
-        line.tests[k] = Array.isArray(v) ? v.length : (v && typeof v === 'object' ? Object.keys(v).length : v);
-      }
-      line.cookies = (rep.cookies || []).map(c => c.name + '@' + c.domain + (c.third_party ? ' 3p' : ''));
-      line.session_recorders = rep.session_recorders || {};
-      line.key_logging = rep.key_logging || {};
+      const keys = v => (v && typeof v === 'object' ? Object.keys(v) : []);
+      const len = v => (Array.isArray(v) ? v.length : keys(v).length);
+      // what each Blacklight test found, by the shape of its report
+      line.found = {
+        canvas_fingerprinters: (rep.canvas_fingerprinters && rep.canvas_fingerprinters.fingerprinters) || [],
+        canvas_font_fingerprinters: keys(rep.canvas_font_fingerprinters && rep.canvas_font_fingerprinters.canvas_font),
+        behaviour_event_listeners: keys(rep.behaviour_event_listeners),
+        key_logging: keys(rep.key_logging),
+        session_recorders: keys(rep.session_recorders),
+        fb_pixel_events: len(rep.fb_pixel_events),
+        tiktok_pixel_events: len(rep.tiktok_pixel_events),
+        twitter_pixel_events: len(rep.twitter_pixel_events),
+        google_analytics_events: len(rep.google_analytics_events),
+        cookies: (rep.cookies || []).filter(c => c.third_party).map(c => c.name + '@' + c.domain),
+      };
     } catch (e) {
       line.status = 'error';
       line.error = String(e && e.message || e);
