@@ -27,6 +27,9 @@ type capture struct {
 	reqs     []capturedRequest
 	dropped  int
 	lastSeen time.Time
+	// inflight are the top target's requests not yet finished or failed
+	// (page-level Network events; a hint for quiet only).
+	inflight map[network.RequestID]bool
 	// resumeErrs counts requests the browser refused to continue.
 	resumeErrs int
 	lastErr    string
@@ -47,6 +50,13 @@ type capturedRequest struct {
 func (c *capture) run(ctx context.Context) error {
 	events := chromedp.BrowserEvents(ctx, fetch.RequestPaused)
 	if _, err := chromedp.CallBrowser(ctx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*", RequestStage: fetch.RequestStageRequest}}}); err != nil {
+		return err
+	}
+	c.inflight = map[network.RequestID]bool{}
+	if err := chromedp.Listen(ctx, c.onNetwork); err != nil {
+		return err
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
 		return err
 	}
 	go func() {
@@ -116,14 +126,32 @@ func (c *capture) snapshot() ([]capturedRequest, int) {
 	return append([]capturedRequest(nil), c.reqs...), c.dropped
 }
 
-// quiet waits until no request was paused for d, at most max.
+// onNetwork follows the top target's requests (runs in the tab's reader).
+func (c *capture) onNetwork(ev any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventRequestWillBeSent:
+		c.inflight[e.RequestID] = true
+	case *network.EventLoadingFinished:
+		delete(c.inflight, e.RequestID)
+	case *network.EventLoadingFailed:
+		delete(c.inflight, e.RequestID)
+	default:
+		return
+	}
+	c.lastSeen = time.Now()
+}
+
+// quiet waits until no request started or ended for d and none of the top
+// target is in flight (or nothing changed for 4d: a long poll), at most max.
 func (c *capture) quiet(ctx context.Context, d, max time.Duration) {
 	end := time.Now().Add(max)
 	for time.Now().Before(end) && ctx.Err() == nil {
 		c.mu.Lock()
-		last := c.lastSeen
+		idle, open := time.Since(c.lastSeen), len(c.inflight)
 		c.mu.Unlock()
-		if time.Since(last) >= d {
+		if idle >= d && (open == 0 || idle >= 4*d) {
 			return
 		}
 		time.Sleep(50 * time.Millisecond)
