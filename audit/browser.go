@@ -64,6 +64,29 @@ func CASPKI(file string) ([]string, error) {
 	return out, nil
 }
 
+// QuietFlags are the Chromium flags of every browser we start (the audit's
+// and the e2e tests'): headless, no first-run UI, no background networking,
+// component updates, sync, crash reports or keychain. They are our own
+// list, not chromedp's defaults (which include --disable-extensions).
+func QuietFlags() []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.Flag("headless", "new"),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-breakpad", true),
+		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions"),
+		chromedp.Flag("metrics-recording-only", true),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+	}
+}
+
 // start opens a fresh profile: a new Chromium with an empty user-data-dir
 // (third-party cookies allowed, so what a site sets is what gets stored),
 // or a new browser context of the remote browser. The returned context is
@@ -98,26 +121,8 @@ func (b *Browser) start(parent context.Context) (context.Context, context.Cancel
 		os.RemoveAll(dir)
 		return nil, nil, fmt.Errorf("chromium not found: %w (set --chromium)", err)
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(dir),
-		chromedp.Flag("headless", "new"),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions"),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		chromedp.Flag("mute-audio", true),
-		chromedp.WindowSize(1280, 900),
-	}
+	opts := append([]chromedp.ExecAllocatorOption{chromedp.ExecPath(exe), chromedp.UserDataDir(dir)}, QuietFlags()...)
+	opts = append(opts, chromedp.Flag("mute-audio", true), chromedp.WindowSize(1280, 900))
 	if b.HostRules != "" {
 		opts = append(opts, chromedp.Flag("host-resolver-rules", b.HostRules))
 	}
