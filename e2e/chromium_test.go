@@ -222,10 +222,12 @@ func testAnalyticsOnly(t *testing.T, world func(*testing.T) (*World, *Origin)) {
 	w, o := world(t)
 	b := newBrowser(t, w)
 	b.Navigate(t, w, "https://"+siteHost+"/")
-	// The visitor ticks Analytics in the banner and saves: a real form
-	// POST to /.consentguard/consent, then the redirect back to the page.
+	// The visitor opens the second layer ("Customise"), ticks Analytics and
+	// saves: a real form POST to /.consentguard/consent, then the redirect
+	// back to the page.
 	w.Reset()
 	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(chromedp.CSS(`#cg-more`)),
 		chromedp.Click(chromedp.CSS(`#cg-banner input[value=analytics]`)),
 		chromedp.Click(chromedp.CSS(`#cg-banner button[value=save]`)),
 	); err != nil {

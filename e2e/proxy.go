@@ -18,6 +18,12 @@ import (
 // signatures, in front of origin, for the site's hosts.
 func newProxy(t testing.TB, origin string, sites ...string) http.Handler {
 	t.Helper()
+	return newProxyWith(t, origin, nil, sites...)
+}
+
+// newProxyWith is newProxy with the config changed by mut first.
+func newProxyWith(t testing.TB, origin string, mut func(*edge.Config), sites ...string) http.Handler {
+	t.Helper()
 	eng, err := policylists.Default()
 	if err != nil {
 		t.Fatalf("policylists.Default: %v", err)
@@ -36,6 +42,9 @@ func newProxy(t testing.TB, origin string, sites ...string) http.Handler {
 		Secret:  testSecret,
 		Banner:  edge.Banner{Enabled: true},
 		GPCJSON: true,
+	}
+	if mut != nil {
+		mut(&cfg)
 	}
 	p, err := edge.New(cfg, eng, nil, edge.Options{
 		Snippets: snip,

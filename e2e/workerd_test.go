@@ -3,10 +3,13 @@
 package e2e
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -84,8 +87,17 @@ func TestWorkerdEdge(t *testing.T) {
 				t.Errorf("page content lost: %q", keep)
 			}
 		}
-		if !has(body, "__consentguard") {
-			t.Errorf("runtime guard not injected")
+		// The guard is an external, immutable script the Worker serves.
+		m := regexp.MustCompile(`<script src="(/\.consentguard/guard\.[0-9a-f.]+\.js)" integrity="(sha256-[^"]+)"></script>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("runtime guard not referenced")
+		}
+		gres, guardJS := get(t, w, m[1], nil)
+		sum := sha256.Sum256([]byte(guardJS))
+		if gres.StatusCode != 200 || !has(guardJS, "__consentguard") || gres.Header.Get("Content-Type") != "text/javascript; charset=utf-8" ||
+			gres.Header.Get("Cache-Control") != "public, max-age=31536000, immutable" || "sha256-"+base64.StdEncoding.EncodeToString(sum[:]) != m[2] {
+			t.Errorf("guard %s: %d %q %q, integrity matches %v", m[1], gres.StatusCode, gres.Header.Get("Content-Type"), gres.Header.Get("Cache-Control"),
+				"sha256-"+base64.StdEncoding.EncodeToString(sum[:]) == m[2])
 		}
 		cookies := res.Header.Values("Set-Cookie")
 		if !slices.Contains(cookies, cookieSession) {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -101,18 +102,42 @@ type Config struct {
 	MaxHeaderBytes int   `json:"max_header_bytes,omitempty"`
 	MaxBodyBytes   int64 `json:"max_body_bytes,omitempty"`
 	MaxTag         int   `json:"max_tag,omitempty"`
+	// Hold holds the start of a rewritten page for up to this long (and
+	// 256 KiB) so that a page complete by then goes out in one piece with
+	// its summary (X-Consentguard, Server-Timing) as headers and a
+	// Content-Length. Default 0: pages stream at once and the summary goes
+	// to the log and to trailers. A debugging aid: every held page waits
+	// up to Hold before its first byte.
+	Hold Duration `json:"hold,omitempty"`
 }
 
 // Banner configures the consent banner shown when the visitor has made no
-// choice yet.
+// choice yet, and the "Privacy choices" control that reopens it.
 type Banner struct {
-	Enabled   bool   `json:"enabled"`
-	Title     string `json:"title,omitempty"`
-	Text      string `json:"text,omitempty"`
-	Accept    string `json:"accept,omitempty"`
-	Reject    string `json:"reject,omitempty"`
-	Save      string `json:"save,omitempty"`
+	Enabled bool `json:"enabled"`
+	// Language is the site's default language: the banner's language when
+	// the visitor's Accept-Language names none the banner has (built in:
+	// en, fr, de, es; more through Texts). Default "en".
+	Language string `json:"language,omitempty"`
+	// Texts override any built-in string, per language ("fr": {"accept":
+	// "J'accepte"}), and add languages. See BannerText.
+	Texts map[string]BannerText `json:"texts,omitempty"`
+	// Control places the "Privacy choices" control on every page:
+	// "bottom-left" (default), "bottom-right", or "off" when the site has
+	// its own link (to ConsentPath, or a button calling
+	// consentguard.open()).
+	Control string `json:"control,omitempty"`
+	// PolicyURL is the privacy policy the banner links to (--policy-url).
 	PolicyURL string `json:"policy_url,omitempty"`
+	// Title, Text, Accept, Reject and Save override the default language's
+	// strings (older configs; Texts is the general form).
+	Title  string `json:"title,omitempty"`
+	Text   string `json:"text,omitempty"`
+	Accept string `json:"accept,omitempty"`
+	Reject string `json:"reject,omitempty"`
+	Save   string `json:"save,omitempty"`
+
+	texts map[string]BannerText // every language, complete (normalizeTexts)
 }
 
 // Duration is a time.Duration written as "30s" in JSON.
@@ -358,17 +383,14 @@ func (c *Config) Normalize() error {
 	if c.MaxTag < 1024 {
 		return &FieldError{Field: "max_tag", Msg: "at least 1024 bytes"}
 	}
-	b := &c.Banner
-	def := func(p *string, v string) {
-		if strings.TrimSpace(*p) == "" {
-			*p = v
+	if c.Banner.PolicyURL != "" {
+		if u, err := url.Parse(c.Banner.PolicyURL); err != nil || (u.Scheme != "" && u.Scheme != "http" && u.Scheme != "https") {
+			return &FieldError{Field: "banner.policy_url", Msg: strconv.Quote(c.Banner.PolicyURL) + ": want a path (/privacy) or an http(s) URL"}
 		}
 	}
-	def(&b.Title, "Your privacy choices")
-	def(&b.Text, "We use cookies and similar tools for analytics and advertising only with your consent. Necessary cookies are always on.")
-	def(&b.Accept, "Accept all")
-	def(&b.Reject, "Reject all")
-	def(&b.Save, "Save choices")
+	if err := c.Banner.normalizeTexts(); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -410,6 +432,9 @@ func FlagSet(cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.Defaults, "defaults", cfg.Defaults, "`categories` granted before a choice (e.g. functional)")
 	fs.Var(sitesValue{&cfg.Exclude}, "exclude", "path `prefix` passed through without rewriting (repeatable)")
 	fs.BoolVar(&cfg.Banner.Enabled, "banner", cfg.Banner.Enabled, "inject a consent banner when no choice is recorded")
+	fs.StringVar(&cfg.Banner.PolicyURL, "policy-url", cfg.Banner.PolicyURL, "privacy policy `URL` the banner links to")
+	fs.StringVar(&cfg.Banner.Language, "banner-language", cfg.Banner.Language, "the site's default `language` for the banner (en, fr, de, es)")
+	fs.StringVar(&cfg.Banner.Control, "banner-control", cfg.Banner.Control, "\"Privacy choices\" control: bottom-left, bottom-right or off")
 	fs.BoolVar(&cfg.Minify, "minify", cfg.Minify, "minify rewritten HTML (pages then do not stream)")
 	fs.BoolVar(&cfg.ReportOnly, "report-only", cfg.ReportOnly, "rewrite nothing, report what would be removed")
 	fs.BoolVar(&cfg.FailClosed, "fail-closed", cfg.FailClosed, "on a rewriter error abort the response instead of streaming the original")
@@ -417,6 +442,7 @@ func FlagSet(cfg *Config) *flag.FlagSet {
 	fs.StringVar(&cfg.Secret, "secret", cfg.Secret, "`key` signing the consent cookie (or env CONSENTGUARD_SECRET)")
 	fs.BoolVar(&cfg.OriginHost, "origin-host", cfg.OriginHost, "send the origin's host upstream instead of the visitor's")
 	fs.Var(durationValue{&cfg.Timeout}, "timeout", "whole-exchange `timeout`")
+	fs.Var(durationValue{&cfg.Hold}, "hold", "hold a page's start up to this `duration` to send its summary as headers (debugging; 0 streams at once)")
 	return fs
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/consentguard/consentguard/wasm/consent"
 )
 
 const goodConfig = `{
@@ -33,8 +35,8 @@ func TestParseConfig(t *testing.T) {
 	if time.Duration(c.Timeout) != 5*time.Second || time.Duration(c.HeaderTimeout) != DefaultHeaderTimeout {
 		t.Errorf("timeouts %v %v", c.Timeout, c.HeaderTimeout)
 	}
-	if c.Banner.Title != "Cookies?" || c.Banner.Reject != "Reject all" {
-		t.Errorf("banner %+v", c.Banner)
+	if en := c.Banner.text("en"); en.Title != "Cookies?" || en.Reject != "Reject all" || c.Banner.text("fr").Title != "Vos choix de confidentialité" {
+		t.Errorf("banner texts: en %+v", en)
 	}
 	if p := c.Policy(); p.Default.String() != "functional" {
 		t.Errorf("policy %v", p.Default)
@@ -59,6 +61,11 @@ func TestConfigErrors(t *testing.T) {
 		{"{\"origin\":\"http://x\",\"sites\":[\"a.com\"],\n\"minify\":\"yes\"}", "minify", 2},
 		{`{"origin":"http://x","sites":["a.com"],"secret":"0123456789abcdef","timeout":"soon"}`, "timeout", 1},
 		{`{"origin":"http://x","sites":["a.com"],"secret":"0123456789abcdef","exclude":["admin"]}`, "exclude", 1},
+		{"{\"origin\":\"http://x\",\"sites\":[\"a.com\"],\"secret\":\"0123456789abcdef\",\n\"banner\":{\"language\":\"pt\"}}", "banner.language", 2},
+		{"{\"origin\":\"http://x\",\"sites\":[\"a.com\"],\"secret\":\"0123456789abcdef\",\n\"banner\":{\"control\":\"top\"}}", "banner.control", 2},
+		{"{\"origin\":\"http://x\",\"sites\":[\"a.com\"],\"secret\":\"0123456789abcdef\",\n\"banner\":{\"policy_url\":\"javascript:alert(1)\"}}", "banner.policy_url", 2},
+		{"{\"origin\":\"http://x\",\"sites\":[\"a.com\"],\"secret\":\"0123456789abcdef\",\n\"banner\":{\"texts\":{\"fr\":{\"labels\":{\"cookies\":\"x\"}}}}}", "banner.texts", 2},
+		{"{\"origin\":\"http://x\",\"sites\":[\"a.com\"],\"secret\":\"0123456789abcdef\",\n\"banner\":{\"texts\":{\"fr\":{\"text\":\"Sans liste\"}}}}", "banner.texts", 2},
 		{`{"origin":"http://x","sites":["a.com"],"secret":"0123456789abcdef","max_tag":10}`, "max_tag", 1},
 		{`{"origin":"http://x","sites":["a.com"],"secret":"0123456789abcdef","tls_cert":"c.pem"}`, "tls_cert", 1},
 		{`{"origin":"http://x","sites":["a.com"],"secret":"0123456789abcdef","gpc_date":"yesterday"}`, "gpc_date", 1},
@@ -157,5 +164,74 @@ func TestExampleConfig(t *testing.T) {
 	}
 	if _, err := LoadConfig("missing.json"); err == nil {
 		t.Error("missing file accepted")
+	}
+}
+
+// TestBannerLanguage: the banner speaks the visitor's most preferred
+// language it has, else the site's default; config texts override single
+// strings and add languages.
+func TestBannerLanguage(t *testing.T) {
+	c, err := ParseConfig("site.json", []byte(`{"origin":"http://x","sites":["a.com"],"secret":"0123456789abcdef",
+"banner":{"enabled":true,"language":"fr","texts":{"de":{"accept":"Einverstanden"},"it":{"title":"Le tue scelte","accept":"Accetta tutto"}}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &c.Banner
+	for _, tc := range []struct{ accept, want string }{
+		{"", "fr"},
+		{"pt-BR,pt;q=0.9", "fr"},
+		{"de-AT,de;q=0.9,en;q=0.8", "de"},
+		{"en;q=0.5, es;q=0.9", "es"},
+		{"it", "it"},
+		{"ja, *;q=0.1", "fr"},
+		{"en;q=0, de;q=0.1", "de"},
+		{"EN-gb", "en"},
+	} {
+		if got := b.language(tc.accept); got != tc.want {
+			t.Errorf("language(%q) = %q, want %q", tc.accept, got, tc.want)
+		}
+	}
+	if de := b.text("de"); de.Accept != "Einverstanden" || de.Reject != "Alle ablehnen" {
+		t.Errorf("de: %+v", de)
+	}
+	// A language of its own falls back to the default language's strings.
+	if it := b.text("it"); it.Title != "Le tue scelte" || it.Reject != "Tout refuser" {
+		t.Errorf("it: %+v", it)
+	}
+}
+
+func TestBannerSentence(t *testing.T) {
+	en := builtinTexts["en"]
+	for _, tc := range []struct {
+		used consent.Set
+		want string
+	}{
+		{0, en.TextGeneric},
+		{consent.SetOf(consent.TagManager), en.TextGeneric},
+		{consent.SetOf(consent.Analytics), "for analytics."},
+		{consent.SetOf(consent.Advertising, consent.Analytics), "for analytics and advertising."},
+		{consent.SetOf(consent.Advertising, consent.Analytics, consent.Social), "for analytics, advertising and social media."},
+	} {
+		if got := en.sentence(tc.used); !strings.Contains(got, tc.want) {
+			t.Errorf("sentence(%v) = %q, want %q in it", tc.used, got, tc.want)
+		}
+	}
+	// Every built-in language has every string.
+	for lang, t0 := range builtinTexts {
+		full := t0.merged(BannerText{})
+		for _, v := range []string{full.Title, full.Text, full.TextGeneric, full.Reject, full.Accept, full.Customise, full.Save,
+			full.Policy, full.Control, full.Legend, full.Necessary, full.Back, full.And} {
+			if v == "" {
+				t.Errorf("%s: empty string in %+v", lang, full)
+			}
+		}
+		for _, c := range bannerChoices {
+			if full.Labels[c.String()] == "" || full.Names[c.String()] == "" {
+				t.Errorf("%s: no label or name for %s", lang, c)
+			}
+		}
+		if !strings.Contains(full.Text, "{categories}") {
+			t.Errorf("%s: text without {categories}", lang)
+		}
 	}
 }

@@ -10,6 +10,12 @@ type cspPlan struct {
 	styleNonce  string // nonce attribute for the injected style
 	noScript    bool   // a policy forbids every script: inject none
 	noStyle     bool   // a policy forbids every style: inject no banner style
+	// extHash is the hash of the external guard script ("" when none is
+	// referenced); inlineGuard says a policy allows inline scripts but not
+	// the external one, and cannot be made to without weakening it (only
+	// 'unsafe-inline', no 'self'): the guard then goes inline.
+	extHash     string
+	inlineGuard bool
 }
 
 // planCSP reads the Content-Security-Policy header values (each may hold
@@ -30,6 +36,18 @@ type cspPlan struct {
 //
 // Styles follow the same rules with style-src-elem/style-src.
 func planCSP(values []string, scriptHash, styleHash string) cspPlan {
+	return planCSPExt(values, scriptHash, "", styleHash)
+}
+
+// planCSPExt is planCSP for an injection that also references the
+// external guard script (same origin, with an integrity attribute of hash
+// extHash). Each policy that restricts scripts allows it through 'self'
+// (without 'strict-dynamic'), through the nonce the script tag then
+// carries, or else gets extHash added (CSP 3: a hash-source matches an
+// external script whose integrity names that hash). A policy with only
+// 'unsafe-inline' (no 'self') would have to be weakened: the plan says
+// inlineGuard instead, and the caller plans again with the guard inline.
+func planCSPExt(values []string, scriptHash, extHash, styleHash string) cspPlan {
 	var p cspPlan
 	if len(values) == 0 {
 		return p
@@ -37,8 +55,90 @@ func planCSP(values []string, scriptHash, styleHash string) cspPlan {
 	policies := parsePolicies(values)
 	p.scriptNonce, p.noScript = firstNonce(policies, "script")
 	p.styleNonce, p.noStyle = firstNonce(policies, "style")
+	if extHash != "" {
+		for _, pol := range policies {
+			if externalNeedsInline(pol) {
+				p.inlineGuard = true
+				return p
+			}
+		}
+	}
+	p.extHash = extHash
 	p.header = p.allowIn(policies, scriptHash, styleHash)
 	return p
+}
+
+// externalNeedsInline reports whether pol lets inline scripts run through
+// 'unsafe-inline' alone but not a same-origin external one.
+func externalNeedsInline(pol []directive) bool {
+	i := governing(pol, "script")
+	if i < 0 {
+		return false
+	}
+	unsafeInline, strict, self := false, false, false
+	for _, s := range pol[i].sources {
+		ls := strings.ToLower(s)
+		switch {
+		case ls == "'unsafe-inline'":
+			unsafeInline = true
+		case ls == "'self'" || ls == "*":
+			self = true
+		case ls == "'strict-dynamic'", strings.HasPrefix(ls, "'nonce-"), strings.HasPrefix(ls, "'sha256-"),
+			strings.HasPrefix(ls, "'sha384-"), strings.HasPrefix(ls, "'sha512-"):
+			strict = true
+		}
+	}
+	return unsafeInline && !strict && !self
+}
+
+// allowExternal makes pol accept the same-origin external guard script
+// (see planCSPExt) and reports whether it changed pol.
+func allowExternal(pol *[]directive, nonce, hash string) bool {
+	i := governing(*pol, "script")
+	if i < 0 {
+		return false
+	}
+	d := (*pol)[i]
+	self, strict := false, false
+	for _, s := range d.sources {
+		ls := strings.ToLower(s)
+		switch {
+		case s == hash:
+			return false
+		case nonce != "" && s == "'nonce-"+nonce+"'":
+			return false
+		case ls == "'self'" || ls == "*":
+			self = true
+		case ls == "'strict-dynamic'":
+			strict = true
+		}
+	}
+	if self && !strict {
+		return false
+	}
+	if allInline(d.sources) {
+		return false // 'unsafe-inline' only: planCSPExt put the guard inline
+	}
+	addSource(pol, i, "script", hash)
+	return true
+}
+
+// addSource adds src to directive i of pol, which governs <kind> elements.
+// When that is default-src, a kind-src copying default-src's sources plus
+// src is added instead: the other fetch directives keep falling back to
+// the untouched default-src.
+func addSource(pol *[]directive, i int, kind, src string) {
+	d := (*pol)[i]
+	sources := append(append([]string(nil), d.sources...), src)
+	if d.name == "default-src" {
+		*pol = append(*pol, directive{name: kind + "-src", sources: sources})
+		return
+	}
+	(*pol)[i].sources = sources
+}
+
+func allInline(sources []string) bool {
+	return externalNeedsInline([]directive{{name: "script-src", sources: sources}})
 }
 
 // reportOnly returns the Content-Security-Policy-Report-Only value that
@@ -68,6 +168,9 @@ func (p cspPlan) allowIn(policies [][]directive, scriptHash, styleHash string) s
 	changed := false
 	for i, pol := range policies {
 		if !p.noScript && allow(&pol, "script", p.scriptNonce, scriptHash) {
+			changed = true
+		}
+		if !p.noScript && p.extHash != "" && allowExternal(&pol, p.scriptNonce, p.extHash) {
 			changed = true
 		}
 		if !p.noStyle && styleHash != "" && allow(&pol, "style", p.styleNonce, styleHash) {
@@ -184,13 +287,6 @@ func allow(pol *[]directive, kind, nonce, hash string) bool {
 	if unsafeInline && !strict {
 		return false
 	}
-	src := append(append([]string(nil), d.sources...), hash)
-	if d.name == "default-src" {
-		// Add a kind-src that copies default-src: the other fetch
-		// directives keep falling back to the untouched default-src.
-		*pol = append(*pol, directive{name: kind + "-src", sources: src})
-		return true
-	}
-	(*pol)[i].sources = src
+	addSource(pol, i, kind, hash)
 	return true
 }

@@ -17,9 +17,13 @@
 //   - removes non-consented Set-Cookie headers one by one;
 //   - streams HTML through the rewriter (wasm/rewrite): non-consented
 //     tracker scripts, inline snippets, pixels, frames and resource hints are
-//     removed, and a script is injected at the start of <head> (GPC API,
-//     Google Consent Mode v2 defaults, the runtime guard, and the consent
-//     banner when no choice is recorded);
+//     removed; at the start of <head> a small inline script (GPC API and
+//     Google Consent Mode v2 defaults) and a <script src> of the external
+//     guard (GuardPrefix: the runtime guard and the banner script,
+//     immutable, with SRI) are injected, with the banner's style and
+//     template when Config.Banner is on; after the document, the banner's
+//     sentence naming the categories removed on the page and the "Privacy
+//     choices" control;
 //   - leaves scripts gated by a CMP (type="text/plain") alone: they are inert
 //     until the CMP activates them after the visitor consents in it; the
 //     proxy never activates them itself, and consent-management scripts are
@@ -27,11 +31,12 @@
 //   - reports what it removed in X-Consentguard ("removed=analytics:2,
 //     advertising:3; cookies=1"; X-Consentguard-Report-Only in report-only
 //     mode) and Server-Timing, in the log (one Info line per page) and to
-//     Options.OnReport. HTML is streamed, so the counts are known only at
-//     the end: a page that is complete within 50 ms and 256 KiB goes out in
-//     one piece with them as headers (and a Content-Length); a slower or
-//     larger page is released after 50 ms and carries them as trailers;
-//   - serves POST /.consentguard/consent (the banner's form) and
+//     Options.OnReport. HTML streams at once, so the counts are known only
+//     at the end and go out as trailers; with Config.Hold a page complete
+//     within Hold and 256 KiB goes out in one piece with them as headers
+//     (and a Content-Length);
+//   - serves ConsentPath (GET: the consent form, or the state as JSON;
+//     POST: the banner's form), the external guard under GuardPrefix and
 //     /.well-known/gpc.json.
 //
 // Errors: an unreachable or too slow origin gives a small 502 page with
@@ -56,6 +61,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/consentguard/consentguard/policylists"
@@ -91,7 +97,9 @@ type Proxy struct {
 	secret   []byte
 	log      *slog.Logger
 	report   func(Report)
-	guards   sync.Map // injectKey -> *injection
+	guards   sync.Map      // injectKey -> *injection
+	files    sync.Map      // consent.Set -> *guardFile
+	seen     atomic.Uint32 // consent.Set of the categories removed on the site's pages so far
 	decided  decideCache
 	found    snippetCache
 	bufs     sync.Pool
@@ -270,6 +278,10 @@ func (p *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if headerSize(r.Header) > p.cfg.MaxHeaderBytes {
 		errorPage(w, http.StatusRequestHeaderFieldsTooLarge, "Request headers too large.")
+		return
+	}
+	if strings.HasPrefix(r.URL.Path, GuardPrefix) {
+		p.serveGuard(w, r)
 		return
 	}
 	switch r.URL.Path {
@@ -604,7 +616,30 @@ func (p *Proxy) setSummary(h http.Header, rep *Report) {
 	}
 }
 
+// seenSet returns the categories removed (or, report-only, found) on the
+// site's pages since the proxy started: what the banner names.
+func (p *Proxy) seenSet() consent.Set { return consent.Set(p.seen.Load()) }
+
+// see adds the categories of rep's removals to seenSet.
+func (p *Proxy) see(rep *Report) {
+	if add := rep.removedSet(); add != 0 {
+		p.seen.Or(uint32(add))
+	}
+}
+
+// removedSet is the set of the categories with removals.
+func (r *Report) removedSet() consent.Set {
+	var s consent.Set
+	for c, n := range r.Removed {
+		if n > 0 {
+			s = s.With(c)
+		}
+	}
+	return s
+}
+
 func (p *Proxy) done(rep *Report, source string) {
+	p.see(rep)
 	lvl := slog.LevelInfo
 	if rep.Err != nil {
 		lvl = slog.LevelError

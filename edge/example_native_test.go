@@ -52,3 +52,40 @@ func Example() {
 	// banner: true
 	// tracker cookies removed: true
 }
+
+// Example_consent reads the visitor's consent from ConsentPath: JSON for
+// a script, the consent form (here in French) for a browser, which the
+// "Privacy choices" control links to.
+func Example_consent() {
+	eng, err := policylists.Default()
+	if err != nil {
+		panic(err)
+	}
+	cfg := edge.Config{
+		Origin: "http://127.0.0.1:8080",
+		Sites:  []string{"harbor.example"},
+		Secret: "n8Vq2xYh0RzK4tLwPj7sUe3c",
+		Banner: edge.Banner{Enabled: true, PolicyURL: "/privacy"},
+	}
+	proxy, err := edge.New(cfg, eng, nil, edge.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest("GET", "http://harbor.example"+edge.ConsentPath, nil)
+	req.Header.Set("Accept", "application/json")
+	rec := httptest.NewRecorder()
+	proxy.ServeHTTP(rec, req)
+	fmt.Print(rec.Body.String())
+
+	req = httptest.NewRequest("GET", "http://harbor.example"+edge.ConsentPath+"?return=/shop", nil)
+	req.Header.Set("Accept", "text/html")
+	req.Header.Set("Accept-Language", "fr-CH, fr;q=0.9, en;q=0.8")
+	rec = httptest.NewRecorder()
+	proxy.ServeHTTP(rec, req)
+	page := rec.Body.String()
+	fmt.Println(rec.Header().Get("Content-Language"), strings.Contains(page, `<button type="submit" name="action" value="reject">Tout refuser</button>`),
+		strings.Contains(page, `<input type="hidden" name="return" value="/shop">`))
+	// Output:
+	// {"dnt":false,"gpc":false,"granted":["necessary","consent"],"recorded":false,"source":"default"}
+	// fr true true
+}

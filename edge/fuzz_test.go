@@ -70,7 +70,7 @@ func FuzzHandler(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		return p.injection(consent.State{Granted: consent.All, Recorded: true}, false).render(cspPlan{})
+		return p.injectionFor(consent.State{Granted: consent.All, Recorded: true}, "").render(cspPlan{})
 	}()
 	run := func(t *testing.T, page, sizes []byte, cookie string) []byte {
 		p, err := New(cfg, eng, chunkOrigin{page, sizes}, Options{Log: quiet})

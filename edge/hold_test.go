@@ -59,10 +59,10 @@ func (f *flushRecorder) Flush() {
 	}
 }
 
-// TestHoldDeadline: with a body that has a read deadline, a page complete
-// at once goes out whole with its summary as a header, and a page whose
-// origin pauses after its start is streamed: the start leaves within
-// summaryHold, the summary follows as a trailer.
+// TestHoldDeadline: with Config.Hold and a body that has a read deadline, a
+// page complete at once goes out whole with its summary as a header, and a
+// page whose origin pauses after its start is streamed: the start leaves
+// within Hold, the summary follows as a trailer.
 func TestHoldDeadline(t *testing.T) {
 	const head = `<!DOCTYPE html><html><head><title>t</title>` +
 		`<script src="https://www.google-analytics.com/analytics.js"></script></head><body><p>first part</p>`
@@ -71,7 +71,7 @@ func TestHoldDeadline(t *testing.T) {
 		srv, cli := net.Pipe()
 		go origin(srv)
 		cfg := Config{Origin: "http://origin.example", Sites: []string{"harbor.example"}, Secret: testSecret,
-			Banner: Banner{Enabled: true}, GPCJSON: true, GPCDate: "2026-11-30"}
+			Banner: Banner{Enabled: true}, GPCJSON: true, GPCDate: "2026-11-30", Hold: Duration(50 * time.Millisecond)}
 		p, err := New(cfg, testEngine(t), pipeOrigin{cli}, Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 		if err != nil {
 			t.Fatal(err)

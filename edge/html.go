@@ -70,16 +70,26 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	pg := &page{p: p, st: st, host: host, rep: rep, reportOnly: p.cfg.ReportOnly}
 	pg.pageURL = scheme(r) + "://" + host + r.URL.RequestURI()
 	var inject []byte
+	lang := ""
 	if !p.cfg.ReportOnly {
-		showBanner := p.cfg.Banner.Enabled && !st.Recorded
-		inj := p.injection(st, showBanner)
-		plan := planCSP(h.Values("Content-Security-Policy"), inj.scriptHash, inj.styleHash)
+		if p.cfg.Banner.Enabled {
+			lang = p.cfg.Banner.language(r.Header.Get("Accept-Language"))
+		}
+		inj := p.injectionFor(st, lang)
+		csp := h.Values("Content-Security-Policy")
+		sh := inj.scriptHash
+		plan := planCSPExt(csp, sh, inj.ext.hash, inj.styleHash)
+		if plan.inlineGuard {
+			sh = inj.fullHash
+			plan = planCSP(csp, sh, inj.styleHash)
+			plan.inlineGuard = true
+		}
 		if plan.header != "" {
 			h.Set("Content-Security-Policy", plan.header) // replaces every original value
 		}
 		// A report-only policy gets the hashes too (our nonce attribute is
 		// the enforced policy's), so the injection does not flood its reports.
-		if ro := plan.reportOnly(h.Values("Content-Security-Policy-Report-Only"), inj.scriptHash, inj.styleHash); ro != "" {
+		if ro := plan.reportOnly(h.Values("Content-Security-Policy-Report-Only"), sh, inj.styleHash); ro != "" {
 			h.Set("Content-Security-Policy-Report-Only", ro)
 		}
 		if plan == (cspPlan{}) {
@@ -88,6 +98,9 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 			inject = inj.render(plan)
 		}
 		h.Add("Vary", "Cookie, Sec-GPC, DNT")
+		if p.cfg.Banner.Enabled {
+			h.Add("Vary", "Accept-Language")
+		}
 		h.Del("ETag")
 		h.Del("Last-Modified")
 		h.Del("Content-MD5")
@@ -102,8 +115,13 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	}
 
 	// Output chain: rewriter -> [minify buffer] -> [gzip] -> 32 KiB buffer
-	// -> held start (see summaryHold) -> w.
-	lw := &lazyWriter{w: w, code: resp.StatusCode, holding: true, trailers: HeaderTiming + ", " + summaryName}
+	// -> [held start (Config.Hold)] -> w.
+	hold := time.Duration(p.cfg.Hold)
+	lw := &lazyWriter{w: w, code: resp.StatusCode, holding: hold > 0, trailers: HeaderTiming + ", " + summaryName}
+	if hold == 0 {
+		// Streamed at once: the summary can only follow as trailers.
+		h.Set("Trailer", lw.trailers)
+	}
 	if p.cfg.FailClosed {
 		lw.failed = func() bool { return pg.failed != nil }
 	}
@@ -140,11 +158,11 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 
 	// The origin body is read in this goroutine, so that under js/wasm no
 	// goroutine handoff or Go timer (each a resume of the Go scheduler,
-	// costly in workerd) is spent on it: the start of the page is held for
-	// at most summaryHold after its first bytes through the body's read
-	// deadline (the Worker's fetch body). A body without one (native) is
-	// read by a goroutine once the start is held, so that the start is
-	// released after summaryHold even while the origin is silent.
+	// costly in workerd) is spent on it. With Config.Hold, the start of the
+	// page is held for at most Hold after its first bytes through the
+	// body's read deadline (the Worker's fetch body); a body without one
+	// (native) is read by a goroutine once the start is held, so that the
+	// start is released after Hold even while the origin is silent.
 	dr, _ := body.(deadlineReader)
 	var chunks chan chunk // the reader goroutine's, once started
 	var quit chan struct{}
@@ -163,14 +181,14 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		if !armed && !first && lw.holding {
 			armed = true
 			if dr != nil {
-				dr.SetReadDeadline(firstAt.Add(summaryHold))
+				dr.SetReadDeadline(firstAt.Add(hold))
 			} else {
 				chunks = make(chan chunk, 1)
 				quit = make(chan struct{})
 				go p.readChunks(body, chunks, quit)
-				hold := time.NewTimer(summaryHold - time.Since(firstAt))
-				defer hold.Stop()
-				holdC = hold.C
+				ht := time.NewTimer(hold - time.Since(firstAt))
+				defer ht.Stop()
+				holdC = ht.C
 			}
 		}
 		if chunks == nil {
@@ -212,7 +230,7 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 			_, werr := rw.Write((*c.b)[:n])
 			t1 := time.Now()
 			spent += t1.Sub(t0)
-			if chunks == nil && lw.holding && t1.Sub(firstAt) >= summaryHold {
+			if chunks == nil && lw.holding && t1.Sub(firstAt) >= hold {
 				// The rewrite itself took the hold time.
 				lw.release()
 				rc.Flush()
@@ -256,6 +274,9 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 		p.abort(w, lw, rep, source)
 		return
 	}
+	if lang != "" && rwr.Injected() && !xhtml(h.Get("Content-Type")) {
+		sink.Write(p.bannerTail(lang, rep.removedSet(), r.URL.RequestURI()))
+	}
 	if mb != nil {
 		if err := mb.Close(); err != nil {
 			rep.Err = err // the page went out unminified
@@ -278,16 +299,20 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 	p.done(rep, source)
 }
 
-// summaryHold and summaryHoldBytes bound how long and how much of a page's
-// start is held back: a page complete within both goes out in one piece
-// with X-Consentguard and Server-Timing as headers and a Content-Length; a
-// slower or larger page is released (streamed) and carries them as
-// trailers. The first bytes never wait longer than summaryHold after they
-// arrive from the origin.
-const (
-	summaryHold      = 50 * time.Millisecond
-	summaryHoldBytes = 256 << 10
-)
+// xhtml reports whether a Content-Type is XHTML, where nothing may follow
+// the root element.
+func xhtml(ct string) bool {
+	return strings.Contains(strings.ToLower(ct), "xhtml")
+}
+
+// summaryHoldBytes bounds how much of a page's start is held back with
+// Config.Hold: a page complete within Hold and summaryHoldBytes goes out in
+// one piece with X-Consentguard and Server-Timing as headers and a
+// Content-Length; a slower or larger page is released (streamed) and
+// carries them as trailers. The first bytes never wait longer than Hold
+// after they arrive from the origin. Without Hold (the default) every page
+// streams at once and carries them as trailers.
+const summaryHoldBytes = 256 << 10
 
 // deadlineReader is implemented by origin bodies whose Read can be bounded
 // in time (the Worker's fetch body): past the deadline a waiting Read

@@ -12,23 +12,34 @@ import (
 
 // injection is what goes at the start of <head> for one consent state.
 type injection struct {
-	script     []byte // inline script body: GPC API, Consent Mode defaults, guard, banner mover
+	script     []byte // inline script body: GPC API, Consent Mode defaults (what must run first)
 	scriptHash string // CSP source of script
-	style      []byte // banner style ("" without banner)
+	ext        *guardFile
+	full       []byte // script with the external file's content: the inline form (CSP with 'unsafe-inline' only)
+	fullHash   string
+	style      []byte // banner and control style (nil without banner)
 	styleHash  string
-	template   []byte // banner <template> ("" without banner)
+	template   []byte // banner <template> (nil without banner)
 	plain      []byte // render(cspPlan{}): the injection when the origin sends no CSP
 }
 
 type injectKey struct {
 	eff    consent.Set
 	gpc    bool
-	banner bool
+	banner bool // the banner and control are on
+	bannerKey
 }
 
-// injection returns the (cached) injection for st.
-func (p *Proxy) injection(st consent.State, banner bool) *injection {
-	k := injectKey{eff: st.Effective(), gpc: st.GPC, banner: banner}
+// injectionFor returns the (cached) injection for st on a page in lang.
+func (p *Proxy) injectionFor(st consent.State, lang string) *injection {
+	k := injectKey{eff: st.Effective(), gpc: st.GPC}
+	if p.cfg.Banner.Enabled {
+		k.banner = true
+		k.bannerKey = bannerKey{lang: lang, granted: st.Granted, show: !st.Recorded}
+		if !st.Recorded {
+			k.granted = st.Effective()
+		}
+	}
 	if v, ok := p.guards.Load(k); ok {
 		return v.(*injection)
 	}
@@ -63,16 +74,21 @@ func (p *Proxy) buildInjection(k injectKey) *injection {
 	b.WriteString(`(function(){var d=window.dataLayer=window.dataLayer||[];function g(){d.push(arguments)}g("consent","default",`)
 	b.WriteString(consentMode(k.eff))
 	b.WriteString(`)})();`)
-	b.Write(guard.Script(p.guardSpec(k.eff).Compact()))
-	inj := &injection{}
+	inj := &injection{ext: p.guardFile(k.eff)}
 	if k.banner {
-		b.WriteString(bannerMover)
 		inj.style = []byte(bannerCSS)
 		inj.styleHash = guard.Hash(inj.style)
-		inj.template = p.bannerTemplate()
+		show := ""
+		if k.show {
+			show = " data-show"
+		}
+		inj.template = append([]byte(`<template id="cg-banner-tpl"`+show+`>`), p.bannerTemplate(k.bannerKey)...)
+		inj.template = append(inj.template, "</template>"...)
 	}
 	inj.script = []byte(b.String())
 	inj.scriptHash = guard.Hash(inj.script)
+	inj.full = append(append([]byte(nil), inj.script...), inj.ext.body...)
+	inj.fullHash = guard.Hash(inj.full)
 	inj.plain = inj.render(cspPlan{})
 	return inj
 }
@@ -84,31 +100,38 @@ func (inj *injection) render(plan cspPlan) []byte {
 		return nil // no script can run: the rewriter's removals suffice, and no banner can be moved
 	}
 	b = append(b, "<script"...)
-	if plan.scriptNonce != "" {
-		b = append(b, ` nonce="`...)
-		b = append(b, htmlEscape(plan.scriptNonce)...)
-		b = append(b, '"')
-	}
+	b = appendNonce(b, plan.scriptNonce)
 	b = append(b, '>')
-	b = append(b, inj.script...)
-	b = append(b, "</script>"...)
-	if inj.template != nil {
-		b = append(b, `<template id="cg-banner-tpl">`...)
-		if !plan.noStyle {
-			b = append(b, "<style"...)
-			if plan.styleNonce != "" {
-				b = append(b, ` nonce="`...)
-				b = append(b, htmlEscape(plan.styleNonce)...)
-				b = append(b, '"')
-			}
-			b = append(b, '>')
-			b = append(b, inj.style...)
-			b = append(b, "</style>"...)
-		}
-		b = append(b, inj.template...)
-		b = append(b, "</template>"...)
+	if plan.inlineGuard {
+		b = append(b, inj.full...)
+		b = append(b, "</script>"...)
+	} else {
+		b = append(b, inj.script...)
+		b = append(b, `</script><script src="`...)
+		b = append(b, inj.ext.path...)
+		b = append(b, `" integrity="`...)
+		b = append(b, inj.ext.sri...)
+		b = append(b, '"')
+		b = appendNonce(b, plan.scriptNonce)
+		b = append(b, "></script>"...)
 	}
-	return b
+	if inj.style != nil && !plan.noStyle {
+		b = append(b, "<style"...)
+		b = appendNonce(b, plan.styleNonce)
+		b = append(b, '>')
+		b = append(b, inj.style...)
+		b = append(b, "</style>"...)
+	}
+	return append(b, inj.template...)
+}
+
+func appendNonce(b []byte, nonce string) []byte {
+	if nonce == "" {
+		return b
+	}
+	b = append(b, ` nonce="`...)
+	b = append(b, htmlEscape(nonce)...)
+	return append(b, '"')
 }
 
 // guardSpec lists, for the runtime guard, the tracker hosts and cookie names

@@ -11,7 +11,6 @@ import (
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
-	"github.com/consentguard/consentguard/wasm/site"
 )
 
 func init() {
@@ -87,7 +86,7 @@ func runClassify(args []string, stdout, stderr io.Writer) error {
 			ft = filter.TypeOther
 		}
 		d := eng.Decide(u, p, ft, st)
-		out.ThirdParty = site.ThirdParty(site.Host(u), site.Host(p))
+		out.ThirdParty = d.ThirdParty
 		out.Category = d.Category.String()
 		out.Vendor = d.Vendor
 		out.Action = d.Action.String()

@@ -129,6 +129,18 @@ func TestListsCheck(t *testing.T) {
 	if code != 1 || !strings.Contains(errs, "bad-catalog.txt:4") {
 		t.Errorf("bad: %d %q %q", code, out, errs)
 	}
+	// The count of a bad file heads its errors on stderr, a line each:
+	// never "1 errorsbad-catalog.txt:4" when the streams are joined.
+	lines := strings.Split(errs, "\n")
+	if len(lines) < 2 || lines[0] != bad+": catalog, 0 entries, 1 error:" || !strings.HasPrefix(lines[1], bad+":4: ") {
+		t.Errorf("bad file's report on stderr = %q", errs)
+	}
+	if strings.Contains(out, "error") || !strings.HasSuffix(out, "\n") {
+		t.Errorf("stdout carries only the good files' lines, each ended: %q", out)
+	}
+	if plural(1, "error") != "1 error" || plural(6, "error") != "6 errors" || plural(0, "error") != "0 errors" {
+		t.Error("plural")
+	}
 	// The embedded lists are clean.
 	files, _ := filepath.Glob("../../policylists/*.txt")
 	if len(files) < 3 {
@@ -197,7 +209,7 @@ func TestDemoProxy(t *testing.T) {
 	for _, want := range []string{
 		"behind proxy: http://127.0.0.1:",
 		// Home page, no choice: GA, GTM, the Meta pixel and YouTube go.
-		"script https://www.googletagmanager.com/gtag/js?id=G-DEMO1234 (tag-manager google-tag-manager)",
+		"script https://www.googletagmanager.com/gtag/js?id=G-DEMO1234 (analytics google-analytics)",
 		"img https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1 (advertising meta)",
 		"iframe https://www.youtube.com/embed/dQw4w9WgXcQ (functional youtube)",
 		"set-cookie _ga (analytics)",

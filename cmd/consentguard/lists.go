@@ -67,15 +67,17 @@ func listsCheck(args []string, stdout, stderr io.Writer) error {
 			bad++
 			continue
 		}
-		for _, e := range errs {
-			fmt.Fprintln(stderr, e)
-		}
-		status := "ok"
 		if len(errs) > 0 {
-			status = fmt.Sprintf("%d errors", len(errs))
+			// The count heads its own errors on stderr, each on its own
+			// line, so that no reader sees a count run into an error.
 			bad++
+			fmt.Fprintf(stderr, "%s: %s, %d entries, %s:\n", path, fr.Format, fr.Entries, plural(len(errs), "error"))
+			for _, e := range errs {
+				fmt.Fprintln(stderr, e)
+			}
+		} else {
+			fmt.Fprintf(stdout, "%s: %s, %d entries, ok\n", path, fr.Format, fr.Entries)
 		}
-		fmt.Fprintf(stdout, "%s: %s, %d entries, %s\n", path, fr.Format, fr.Entries, status)
 		if len(fr.Skipped) > 0 {
 			keys := make([]string, 0, len(fr.Skipped))
 			for k := range fr.Skipped {
@@ -239,4 +241,12 @@ func fetchOne(client *http.Client, src, dst string) (int, error) {
 		return 0, err
 	}
 	return len(data), os.Rename(tmp.Name(), dst)
+}
+
+// plural writes n and the noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

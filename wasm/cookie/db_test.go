@@ -274,10 +274,10 @@ func TestCookiesListFacts(t *testing.T) {
 		{"_tracking_consent", "", C, "shopify"},
 		{"consentguard", "", C, "consentguard"},
 		// embeds
-		{"VISITOR_INFO1_LIVE", "youtube.com", Ad, "youtube"},
+		{"VISITOR_INFO1_LIVE", "youtube.com", F, "youtube"}, // an embed's cookie: the embed's category,
 		{"YSC", "youtube.com", N, "youtube"},
 		{"PREF", "www.youtube.com", F, "youtube"},
-		{"vuid", "", A, "vimeo"},
+		{"vuid", "", F, "vimeo"},
 		{"__atuvc", "", S, "addthis"},
 		{"utag_main", "", TM, "tealium"},
 		{"_iidt", "", FP, "fingerprintjs"},

@@ -72,7 +72,7 @@ func (e *Engine) Filter() *filter.Engine { return e.p.Filter }
 func (e *Engine) Classify(rawurl, pageURL string, t filter.Type) Decision {
 	r := requests.Get().(*filter.Request)
 	defer requests.Put(r)
-	if err := r.Reset(rawurl, pageURL, t); err != nil {
+	if err := r.Reset(rawurl, FrameContext(pageURL), t); err != nil {
 		return Decision{Reason: reasonNotNetwork}
 	}
 	return e.classify(r)
@@ -84,15 +84,17 @@ var requests = sync.Pool{New: func() any { return new(filter.Request) }}
 const reasonNotNetwork = "not a network URL"
 
 func (e *Engine) classify(r *filter.Request) Decision {
-	d := Decision{ThirdParty: r.ThirdParty()}
+	d := Decision{ThirdParty: thirdParty(r)}
 	var m tracker.Match
 	var known bool
 	if e.p.Trackers != nil {
-		// A host match counts only across sites: facebook.com's own pages
-		// loading from facebook.com are the site, not a tracker on it. Path
-		// signatures count everywhere: they exist to catch first-party
+		// A known tracker is a tracker in any frame, its own included (an ad
+		// frame on securepubads.g.doubleclick.net calling home). Only social
+		// and functional vendors run sites people visit: facebook.com's own
+		// pages loading from facebook.com are the site, not a tracker on it.
+		// Path signatures count everywhere: they exist to catch first-party
 		// proxies and server-side tagging.
-		if m, known = e.p.Trackers.URL(r.Host(), pathAndQuery(r.URL())); known && m.Kind == "host" && !d.ThirdParty {
+		if m, known = e.p.Trackers.URL(r.Host(), pathAndQuery(r.URL())); known && m.Kind == "host" && !d.ThirdParty && siteCategory(m.Category) {
 			known = false
 		}
 		if known {
@@ -127,6 +129,41 @@ func (e *Engine) classify(r *filter.Request) Decision {
 	return d
 }
 
+// FrameContext returns the URL whose site a request made from a frame at
+// pageURL belongs to. A blob: URL carries its creator's origin
+// ("blob:https://news.example/uuid" -> "https://news.example/uuid");
+// about:blank, about:srcdoc and data: frames have their parent's context,
+// which the caller knows and this function does not, so they give "" (an
+// unknown page). It does not allocate.
+func FrameContext(pageURL string) string {
+	switch {
+	case hasPrefixFold(pageURL, "blob:"):
+		return pageURL[len("blob:"):]
+	case hasPrefixFold(pageURL, "about:"), hasPrefixFold(pageURL, "data:"):
+		return ""
+	}
+	return pageURL
+}
+
+func hasPrefixFold(s, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
+}
+
+// thirdParty is the request's party for classification: a subresource whose
+// page is unknown (no page, an about: or data: frame whose parent the caller
+// did not give, a crawl log) counts as third party, so that a known tracker
+// is never taken for the site itself. The filter lists keep their own
+// $third-party semantics (those of Adblock Plus and Ghostery).
+func thirdParty(r *filter.Request) bool {
+	return r.ThirdParty() || (r.SourceHost() == "" && r.Type() != filter.TypeDocument)
+}
+
+// siteCategory reports whether a vendor of category c runs websites people
+// visit, so that its hosts are first party on its own site.
+func siteCategory(c consent.Category) bool {
+	return c == consent.Social || c == consent.Functional
+}
+
 func (e *Engine) listCategory(list string) consent.Category {
 	if c, ok := e.p.ListCategory[list]; ok {
 		return c
@@ -148,7 +185,7 @@ func (e *Engine) listCategory(list string) consent.Category {
 func (e *Engine) Decide(rawurl, pageURL string, t filter.Type, st consent.State) Decision {
 	r := requests.Get().(*filter.Request)
 	defer requests.Put(r)
-	if err := r.Reset(rawurl, pageURL, t); err != nil {
+	if err := r.Reset(rawurl, FrameContext(pageURL), t); err != nil {
 		return Decision{Reason: reasonNotNetwork}
 	}
 	return e.DecideRequest(r, st)

@@ -145,3 +145,50 @@ func BenchmarkDecide(b *testing.B) {
 		e.Decide(urls[i&3], page, filter.TypeScript, consent.State{})
 	}
 }
+
+// TestFrameContext: a known tracker is a tracker in any frame; about:,
+// data: and unknown pages count as third party; blob: frames are their
+// creator's site.
+func TestFrameContext(t *testing.T) {
+	e := defaultEngine(t)
+	none := consent.State{}
+	tests := []struct {
+		name, url, page string
+		typ             filter.Type
+		third           bool
+		action          engine.Action
+		category        consent.Category
+	}{
+		{"ad script from about:blank", "https://pagead2.googlesyndication.com/pagead/show_ads.js", "about:blank", filter.TypeScript, true, engine.Block, consent.Advertising},
+		{"ad script from about:srcdoc", "https://pagead2.googlesyndication.com/pagead/show_ads.js", "about:srcdoc", filter.TypeScript, true, engine.Block, consent.Advertising},
+		{"ad script from data: frame", "https://pagead2.googlesyndication.com/pagead/show_ads.js", "data:text/html,<p>ad", filter.TypeScript, true, engine.Block, consent.Advertising},
+		{"pixel in the ad server's own frame", "https://securepubads.g.doubleclick.net/pcs/view?xai=1", "https://securepubads.g.doubleclick.net/gampad/ads?iu=/1/x", filter.TypeImage, false, engine.Block, consent.Advertising},
+		{"no page", "https://connect.facebook.net/en_US/fbevents.js", "", filter.TypeScript, true, engine.Block, consent.Advertising},
+		{"blob: frame of the site", "https://news.example/app.js", "blob:https://news.example/6f1c-22", filter.TypeScript, false, engine.Allow, consent.None},
+		{"blob: frame, tracker", "https://www.google-analytics.com/g/collect?v=2&tid=G-1", "BLOB:https://news.example/6f1c-22", filter.TypePing, true, engine.Block, consent.Analytics},
+		{"top-level document without page", "https://news.example/", "", filter.TypeDocument, false, engine.Allow, consent.None},
+	}
+	for _, tc := range tests {
+		d := e.Decide(tc.url, tc.page, tc.typ, none)
+		if d.Action != tc.action || d.Category != tc.category || d.ThirdParty != tc.third {
+			t.Errorf("%s: got %v %v third=%v (%s; %s), want %v %v third=%v", tc.name, d.Action, d.Category, d.ThirdParty, d.Rule, d.Reason, tc.action, tc.category, tc.third)
+		}
+		if c := e.Classify(tc.url, tc.page, tc.typ); c.Category != tc.category || c.ThirdParty != tc.third {
+			t.Errorf("%s: Classify gave %v third=%v, want %v third=%v", tc.name, c.Category, c.ThirdParty, tc.category, tc.third)
+		}
+	}
+}
+
+func TestFrameContextURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"about:blank": "", "About:srcdoc": "", "data:text/html,x": "", "": "",
+		"blob:https://a.example/x": "https://a.example/x", "https://a.example/": "https://a.example/",
+	} {
+		if got := engine.FrameContext(in); got != want {
+			t.Errorf("FrameContext(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { engine.FrameContext("blob:https://a.example/x") }); n != 0 {
+		t.Errorf("FrameContext allocates %v times", n)
+	}
+}

@@ -307,23 +307,35 @@ func literalSegment(pattern string) (string, bool) {
 	if end < 0 {
 		end = len(rest)
 	}
-	seg := rest[:end]
+	seg := segKey(rest[:end])
 	if strings.IndexByte(seg, '*') >= 0 {
 		return "", false
 	}
 	return seg, true
 }
 
-// firstSegment returns the first segment of a request path.
+// segKey is the index key of a path segment: the segment up to an '@'
+// that follows its first byte, so that an npm package's signature
+// ("/mixpanel-browser@*") and its requests ("/mixpanel-browser@2.47.0/",
+// "/mixpanel-browser/") share a key on every CDN.
+func segKey(seg string) string {
+	if i := strings.IndexByte(seg, '@'); i > 0 {
+		return seg[:i]
+	}
+	return seg
+}
+
+// firstSegment returns the index key (see segKey) of the first segment of a
+// request path.
 func firstSegment(path string) string {
 	if len(path) == 0 || path[0] != '/' {
 		return ""
 	}
 	rest := path[1:]
 	if end := strings.IndexByte(rest, '/'); end >= 0 {
-		return rest[:end]
+		return segKey(rest[:end])
 	}
-	return rest
+	return segKey(rest)
 }
 
 // match reports whether a path entry matches a request split into path and
@@ -411,7 +423,8 @@ func (db *DB) hostMatch(idx int32) Match {
 // URL looks up a request. The order goes from most to least specific:
 // path signatures scoped to the request's domain (domain=, longest domain
 // first), then the host (see Host), then the path signatures that apply on any
-// host, such as a first-party proxy's "/g/collect?v=2&tid=G-". pathAndQuery is
+// host and at any path prefix, such as a first-party proxy's
+// "/metrics/g/collect?v=2&tid=G-". pathAndQuery is
 // the request's path with its raw query ("/g/collect?v=2&tid=G-X"); a fragment
 // is ignored. It does not allocate.
 func (db *DB) URL(host, pathAndQuery string) (Match, bool) {
@@ -442,15 +455,26 @@ func (db *DB) URL(host, pathAndQuery string) (Match, bool) {
 	if m, ok := db.Host(host); ok {
 		return m, true
 	}
-	// Unscoped signatures: those keyed by the path's first segment and
-	// those starting with a wildcard, most specific first (paths is sorted,
-	// so the lower index wins).
+	// Unscoped signatures match at any path prefix ("/metrics/g/collect"
+	// behind a first-party proxy): those keyed by a segment of the path,
+	// tried from every segment on, and those starting with a wildcard, most
+	// specific first (paths is sorted, so the lower index wins).
 	best := int32(-1)
-	for _, i := range db.bySeg[firstSegment(path)] {
-		if db.paths[i].match(path, query) {
-			best = i
+	for sub := path; sub != ""; {
+		for _, i := range db.bySeg[firstSegment(sub)] {
+			if best >= 0 && i > best {
+				break
+			}
+			if db.paths[i].match(sub, query) {
+				best = i
+				break
+			}
+		}
+		j := strings.IndexByte(sub[min(1, len(sub)):], '/')
+		if j < 0 {
 			break
 		}
+		sub = sub[j+1:]
 	}
 	for _, i := range db.starSeg {
 		if best >= 0 && i > best {

@@ -92,6 +92,14 @@ func TestURL(t *testing.T) {
 		{"WWW.FACEBOOK.COM", "/tr", "meta", "path", consent.Advertising},
 		{"shop.example", "/tr?id=1&ev=Purchase", "meta", "path", consent.Advertising},
 		{"shop.example", "/tr?id=1", "", "", consent.None},
+		// unscoped signatures match at any path prefix (first-party proxies)
+		{"shop.example", "/metrics/g/collect?v=2&tid=G-ABC123", "google-analytics", "path", consent.Analytics},
+		{"shop.example", "/a/b/c/tr?id=1&ev=Purchase", "meta", "path", consent.Advertising},
+		{"shop.example", "/metrics/g/collect?v=2&tid=UA-1", "", "", consent.None},
+		{"shop.example", "/metrics/xg/collect?v=2&tid=G-ABC123", "", "", consent.None},
+		{"shop.example", "//g/collect?v=2&tid=G-ABC123", "google-analytics", "path", consent.Analytics},
+		// domain= signatures stay anchored at the path's start
+		{"www.google.com", "/x/recaptcha/api.js", "", "", consent.None},
 	}
 	for _, tt := range tests {
 		m, ok := db.URL(tt.host, tt.path)

@@ -14,7 +14,10 @@
 //	EXCLUDE              path prefixes passed through, comma-separated
 //	BANNER, MINIFY, REPORT_ONLY, FAIL_CLOSED, GPC_JSON, ORIGIN_HOST  booleans
 //	GPC_DATE             lastUpdate of gpc.json (YYYY-MM-DD)
-//	TIMEOUT, HEADER_TIMEOUT  Go durations ("30s")
+//	TIMEOUT, HEADER_TIMEOUT, HOLD  Go durations ("30s")
+//	POLICY_URL           privacy policy the banner links to
+//	BANNER_LANGUAGE      the site's default banner language (en, fr, de, es)
+//	BANNER_CONTROL       "Privacy choices" control: bottom-left, bottom-right, off
 //	MAX_BODY_BYTES, MAX_TAG  integers
 package vars
 
@@ -45,6 +48,7 @@ var fieldVar = map[string]string{
 	"origin": "ORIGIN", "sites": "SITES", "secret": "SECRET", "defaults": "DEFAULTS",
 	"exclude": "EXCLUDE", "gpc_date": "GPC_DATE", "timeout": "TIMEOUT",
 	"header_timeout": "HEADER_TIMEOUT", "max_body_bytes": "MAX_BODY_BYTES", "max_tag": "MAX_TAG",
+	"banner.language": "BANNER_LANGUAGE", "banner.control": "BANNER_CONTROL", "banner.policy_url": "POLICY_URL",
 }
 
 // Config returns the normalised edge configuration described by the
@@ -129,6 +133,10 @@ func Config(get Lookup) (edge.Config, error) {
 	str("GPC_DATE", &c.GPCDate)
 	duration("TIMEOUT", &c.Timeout)
 	duration("HEADER_TIMEOUT", &c.HeaderTimeout)
+	duration("HOLD", &c.Hold)
+	str("POLICY_URL", &c.Banner.PolicyURL)
+	str("BANNER_LANGUAGE", &c.Banner.Language)
+	str("BANNER_CONTROL", &c.Banner.Control)
 	integer("MAX_BODY_BYTES", &c.MaxBodyBytes)
 	tag := int64(c.MaxTag)
 	integer("MAX_TAG", &tag)

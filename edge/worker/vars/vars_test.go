@@ -37,6 +37,21 @@ func TestConfig(t *testing.T) {
 			},
 		},
 		{
+			name: "banner and hold",
+			vars: map[string]string{"ORIGIN": "http://o", "SITES": "a.example", "SECRET": secret, "BANNER": "true",
+				"POLICY_URL": "/privacy", "BANNER_LANGUAGE": "de", "BANNER_CONTROL": "bottom-right", "HOLD": "50ms"},
+			check: func(t *testing.T, c edge.Config) {
+				if c.Banner.PolicyURL != "/privacy" || c.Banner.Language != "de" || c.Banner.Control != "bottom-right" || time.Duration(c.Hold) != 50*time.Millisecond {
+					t.Errorf("banner %+v hold %v", c.Banner, c.Hold)
+				}
+			},
+		},
+		{
+			name:   "bad banner language",
+			vars:   map[string]string{"ORIGIN": "http://o", "SITES": "a.example", "SECRET": secret, "BANNER_LANGUAGE": "xx"},
+			errVar: "BANNER_LANGUAGE",
+		},
+		{
 			name: "all variables",
 			vars: map[string]string{"ORIGIN": "https://origin.example", "SITES": "a.example", "SECRET": secret,
 				"DEFAULTS": "functional", "EXCLUDE": "/api/, /admin/", "BANNER": "true", "MINIFY": "1",
