@@ -5,8 +5,10 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"os"
 	"os/exec"
 	"regexp"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,10 +20,16 @@ import (
 // a fresh browser context of that browser.
 func TestAuditRemote(t *testing.T) {
 	w, s := auditWorld(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, chromiumPath(t), "--headless=new", "--no-sandbox", "--remote-debugging-port=0", "--user-data-dir="+t.TempDir(),
+	// Its own user-data-dir, removed once the whole process group is gone
+	// (Chromium's helpers outlive the main process for a moment).
+	dir, err := os.MkdirTemp("", "audit-remote-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(chromiumPath(t), "--headless=new", "--no-sandbox", "--remote-debugging-port=0", "--user-data-dir="+dir,
 		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
 		"--host-resolver-rules="+s.Browser.HostRules, "--ignore-certificate-errors-spki-list="+w.SPKI, "about:blank")
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +37,17 @@ func TestAuditRemote(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	defer func() { cancel(); cmd.Wait() }()
+	defer func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		cmd.Wait()
+		for i := 0; i < 50; i++ {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		t.Errorf("remove %s: still in use", dir)
+	}()
 	wsRe := regexp.MustCompile(`DevTools listening on (ws://\S+)`)
 	found := make(chan string, 1)
 	go func() {
