@@ -13,6 +13,8 @@ export CONSENTGUARD_NODE_MODULES := $(NPM_DIR)/node_modules
 
 # Packages that must build and pass under GOOS=js GOARCH=wasm (the core).
 WASM_PKGS := ./wasm/... ./edge/...
+# Packages with a guard-tagged variant (the extension's core, `make wasm`), also tested with -tags guard.
+GUARD_PKGS := ./wasm/consent ./wasm/msg
 
 .PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm bench-workerd fuzz wasm size lists edge clean deps deps-node deps-chromium build audit-e2e audit-peer
 
@@ -34,19 +36,23 @@ test: deps vet test-unit test-wasm test-e2e
 vet:
 	$(GO) vet ./...
 	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) vet -tags guard ./wasm/cmd/guard ./wasm/engine ./policylists $(GUARD_PKGS)
 
 test-unit:
 	$(GO) test -count=1 ./...
+	$(GO) test -count=1 -tags guard $(GUARD_PKGS)
+	$(GO) test -count=1 -tags guard -run Guard ./policylists
 
 test-wasm: deps-node
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec="$(WASM_EXEC)" $(WASM_PKGS)
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -tags guard -exec="$(WASM_EXEC)" $(GUARD_PKGS)
 
 test-e2e: deps
 	@if ls e2e/*_test.go >/dev/null 2>&1; then \
 	  $(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...; \
 	else echo "make test-e2e: no e2e tests in this tree"; fi
 
-deps: deps-node deps-chromium
+deps: deps-node deps-chromium deps-extension deps-firefox deps-peer-pages
 
 ## deps-node: npm packages used by tests (Ghostery's engine as the oracle, workerd) in .cache/npm.
 deps-node:
@@ -96,12 +102,15 @@ fuzz:
 	    echo "== $$pkg $$f"; $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; done
 
-## wasm: the extension's Go core.
+## wasm: the extension's Go core, with the guard tag (our catalog only: no Adblock Plus/TDS matcher, regexp or crypto).
 wasm:
-	GOOS=js GOARCH=wasm $(GO) build -trimpath -ldflags='-s -w' -o $(BIN)/guard.wasm ./wasm/cmd/guard
+	GOOS=js GOARCH=wasm $(GO) build -tags guard -trimpath -ldflags='-s -w' -o $(BIN)/guard.wasm ./wasm/cmd/guard
 	cp "$(GOROOT)/lib/wasm/wasm_exec.js" $(BIN)/wasm_exec.js
 
+## size: guard.wasm's gzip -9 size and its code per Go package (from a build that keeps the name section).
 size: wasm
+	GOOS=js GOARCH=wasm $(GO) build -tags guard -trimpath -o $(BIN)/guard-names.wasm ./wasm/cmd/guard
+	$(GO) run ./internal/wasmsize/cmd/wasmsize -top 40 $(BIN)/guard-names.wasm
 	@raw=$$(stat -c %s $(BIN)/guard.wasm); gz=$$(gzip -9 -c $(BIN)/guard.wasm | wc -c); \
 	echo "guard.wasm: $$raw bytes, gzip -9 $$gz bytes (target <= 1048576)"
 
@@ -122,3 +131,37 @@ audit-e2e: deps-chromium
 audit-peer: deps-chromium deps-node
 	sh scripts/install-blacklight.sh >/dev/null
 	CONSENTGUARD_PEER=1 $(GO) test -count=1 -tags e2e -timeout 40m -run TestAuditBlacklight -v ./e2e/
+
+## extension: the browser extension, extension/dist/chromium and extension/dist/firefox (see extension/build).
+EXT_DIST := $(CURDIR)/extension/dist
+.PHONY: extension extension-zip deps-extension
+deps-extension:
+	@bash scripts/install-autoconsent.sh >/dev/null
+	@bash scripts/install-web-ext.sh >/dev/null
+
+extension: wasm deps-extension
+	$(GO) run ./extension/cmd/extbuild -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
+	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+
+## extension-zip: store-ready zips, extension/dist/consentguard-{chromium,firefox}.zip.
+extension-zip: wasm deps-extension
+	$(GO) run ./extension/cmd/extbuild -zip -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
+	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+
+.PHONY: clean-extension
+clean: clean-extension
+clean-extension:
+	rm -rf $(EXT_DIST)
+
+## deps-firefox: Debian's firefox-esr and NSS certutil (libnss3-tools) for the Firefox e2e test.
+.PHONY: deps-firefox
+deps-firefox:
+	@if ! command -v firefox-esr >/dev/null || ! command -v certutil >/dev/null; then \
+	  echo "deps-firefox: installing Debian firefox-esr and libnss3-tools"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq firefox-esr libnss3-tools) || { echo "deps-firefox: cannot install firefox-esr/libnss3-tools"; exit 1; }; \
+	fi
+
+## deps-peer-pages: npm packages of DuckDuckGo's privacy-test-pages server, in .cache/peer-pages.
+.PHONY: deps-peer-pages
+deps-peer-pages: deps-node
+	@bash scripts/install-peer-pages.sh >/dev/null

@@ -72,6 +72,7 @@ type World struct {
 	Port     int
 	SPKI     string // base64 sha256 of the leaf's SubjectPublicKeyInfo
 	CertPool *x509.CertPool
+	CA       []byte // the test CA (DER), for browsers with their own trust store (Firefox)
 
 	mu   sync.Mutex
 	hits []Hit
@@ -94,7 +95,7 @@ func newWorld(t testing.TB, site map[string]http.Handler) *World {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &World{Addr: ln.Addr().String(), Port: ln.Addr().(*net.TCPAddr).Port, SPKI: spki, CertPool: pool, site: site, ln: ln}
+	w := &World{Addr: ln.Addr().String(), Port: ln.Addr().(*net.TCPAddr).Port, SPKI: spki, CertPool: pool, CA: cert.Certificate[1], site: site, ln: ln}
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
 	conns := newConnListener(ln.Addr())
 	go func() {

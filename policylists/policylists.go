@@ -17,7 +17,6 @@ package policylists
 
 import (
 	"embed"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -30,6 +29,7 @@ import (
 	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/msg"
 	"github.com/consentguard/consentguard/wasm/param"
 	"github.com/consentguard/consentguard/wasm/tds"
 	"github.com/consentguard/consentguard/wasm/tracker"
@@ -229,13 +229,9 @@ func (b *Builder) addUpstream(name string, f Format, data []byte) {
 	if f == FormatOCD {
 		c, errs = cookie.ParseOCD(filepath.Base(name), strings.NewReader(string(data)))
 	} else {
-		l, err := tds.Parse(data)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), err))
-		} else {
-			for _, w := range l.Warnings() {
-				errs = append(errs, fmt.Errorf("%s: %w", filepath.Base(name), w))
-			}
+		var l *tds.List
+		l, errs = parseTDS(filepath.Base(name), data)
+		if l != nil {
 			b.tds = append(b.tds, l)
 			fr.Entries = l.Len()
 		}
@@ -271,25 +267,7 @@ func (b *Builder) Build() (*engine.Engine, *Report, error) {
 	rep.Errors = append(rep.Errors, errs...)
 	p.Cookies, errs = cookie.Compile(b.catalogs...)
 	rep.Errors = append(rep.Errors, errs...)
-	if len(b.filters) > 0 {
-		fe, fr := filter.Compile(b.filters...)
-		p.Filter = fe
-		rep.Rules = fr.Rules
-		for k, v := range fr.Skipped {
-			rep.Skipped[k] += v
-		}
-		for i := range fr.Errors {
-			rep.Errors = append(rep.Errors, &fr.Errors[i])
-		}
-		// Count filter errors per file.
-		for i := range rep.Files {
-			for _, pe := range fr.Errors {
-				if filepath.Base(rep.Files[i].Name) == pe.List {
-					rep.Files[i].Errors++
-				}
-			}
-		}
-	}
+	b.compileFilters(&p, &rep)
 	if len(b.params) > 0 {
 		s, err := param.New(b.params)
 		if err != nil {
@@ -317,7 +295,7 @@ func Default() (*engine.Engine, error) {
 	defOnce.Do(func() {
 		e, rep, err := NewBuilder().Build()
 		if err == nil && len(rep.Errors) > 0 {
-			err = fmt.Errorf("embedded lists: %d errors, first: %v", len(rep.Errors), rep.Errors[0])
+			err = msg.Errorf("embedded lists: %d errors, first: %v", len(rep.Errors), rep.Errors[0])
 		}
 		defEng, defErr = e, err
 	})

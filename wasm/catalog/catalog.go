@@ -41,12 +41,12 @@ package catalog
 
 import (
 	"bytes"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 // Entry kinds.
@@ -100,9 +100,9 @@ type Error struct {
 // Error formats the error as "file:line: msg".
 func (e *Error) Error() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return msg.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	return msg.Sprintf("%s: %s", e.File, e.Msg)
 }
 
 // maxLine bounds one line; longer lines are reported and skipped.
@@ -127,7 +127,7 @@ type parser struct {
 }
 
 func (p *parser) errf(line int, format string, args ...any) {
-	p.errs = append(p.errs, &Error{File: p.name, Line: line, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, &Error{File: p.name, Line: line, Msg: msg.Sprintf(format, args...)})
 }
 
 // Parse reads a list. name is used in errors ("trackers.txt:12: ...") and as
@@ -252,7 +252,7 @@ func parseCategory(s string) (consent.Category, error) {
 		return consent.None, err
 	}
 	if c == consent.None {
-		return consent.None, fmt.Errorf("%q is not a tracker category", s)
+		return consent.None, msg.Errorf("%q is not a tracker category", s)
 	}
 	return c, nil
 }
@@ -383,12 +383,12 @@ func (p *parser) entry(n int, kind, rest string) {
 // CheckID validates a vendor id: a slug of [a-z0-9-].
 func CheckID(id string) error {
 	if id == "" {
-		return fmt.Errorf("empty vendor id")
+		return msg.Errorf("empty vendor id")
 	}
 	for i := 0; i < len(id); i++ {
 		c := id[i]
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return fmt.Errorf("vendor id %q: use lower-case letters, digits and '-'", id)
+			return msg.Errorf("vendor id %q: use lower-case letters, digits and '-'", id)
 		}
 	}
 	return nil
@@ -400,16 +400,16 @@ func CheckID(id string) error {
 func CheckSource(s string) error {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c <= ' ' || c == 0x7f {
-			return fmt.Errorf("%q contains white space or control characters", s)
+			return msg.Errorf("%q contains white space or control characters", s)
 		}
 	}
 	scheme, rest, ok := strings.Cut(s, ":")
 	if !ok || scheme == "" || rest == "" || !isScheme(scheme) {
-		return fmt.Errorf("%q is not a URL (want https://...)", s)
+		return msg.Errorf("%q is not a URL (want https://...)", s)
 	}
 	if scheme == "http" || scheme == "https" {
 		if !strings.HasPrefix(rest, "//") || len(rest) == 2 || rest[2] == '/' {
-			return fmt.Errorf("%q has no host", s)
+			return msg.Errorf("%q has no host", s)
 		}
 	}
 	return nil
@@ -429,10 +429,10 @@ func isScheme(s string) bool {
 // single dots, no leading or trailing dot. IDNs must be written as punycode.
 func CheckHost(h string) error {
 	if h == "" {
-		return fmt.Errorf("empty host")
+		return msg.Errorf("empty host")
 	}
 	if len(h) > 253 {
-		return fmt.Errorf("host %q longer than 253 bytes", h)
+		return msg.Errorf("host %q longer than 253 bytes", h)
 	}
 	label := 0
 	for i := 0; i < len(h); i++ {
@@ -441,19 +441,19 @@ func CheckHost(h string) error {
 		case c >= 'a' && c <= 'z', c >= '0' && c <= '9', c == '-', c == '_':
 			label++
 			if label > 63 {
-				return fmt.Errorf("host %q: label longer than 63 bytes", h)
+				return msg.Errorf("host %q: label longer than 63 bytes", h)
 			}
 		case c == '.':
 			if label == 0 {
-				return fmt.Errorf("host %q: empty label", h)
+				return msg.Errorf("host %q: empty label", h)
 			}
 			label = 0
 		default:
-			return fmt.Errorf("host %q: bad character %q (write a lower-case host name, IDNs as punycode, no scheme or path)", h, c)
+			return msg.Errorf("host %q: bad character %q (write a lower-case host name, IDNs as punycode, no scheme or path)", h, c)
 		}
 	}
 	if label == 0 {
-		return fmt.Errorf("host %q: empty label", h)
+		return msg.Errorf("host %q: empty label", h)
 	}
 	return nil
 }
@@ -463,11 +463,11 @@ func CheckCookie(name string) error {
 	for i := 0; i < len(name); i++ {
 		c := name[i]
 		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return fmt.Errorf("cookie name %q: bad character %q", name, c)
+			return msg.Errorf("cookie name %q: bad character %q", name, c)
 		}
 	}
 	if strings.Trim(name, "*") == "" {
-		return fmt.Errorf("cookie name %q matches every cookie", name)
+		return msg.Errorf("cookie name %q matches every cookie", name)
 	}
 	return nil
 }

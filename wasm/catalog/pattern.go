@@ -1,8 +1,9 @@
 package catalog
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 // Path is a parsed path signature: a path pattern plus required query
@@ -26,34 +27,34 @@ type Param struct {
 func ParsePath(s string) (Path, error) {
 	var p Path
 	if s == "" {
-		return p, fmt.Errorf("empty path")
+		return p, msg.Errorf("empty path")
 	}
 	if s[0] != '/' && s[0] != '*' {
-		return p, fmt.Errorf("path %q must start with '/' or '*'", s)
+		return p, msg.Errorf("path %q must start with '/' or '*'", s)
 	}
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c <= ' ' || c >= 0x7f || c == '#' {
-			return p, fmt.Errorf("path %q: bad character %q", s, c)
+			return p, msg.Errorf("path %q: bad character %q", s, c)
 		}
 	}
 	path, query, hasQuery := strings.Cut(s, "?")
 	if strings.Trim(path, "/*") == "" && !hasQuery {
-		return p, fmt.Errorf("path %q matches every request", s)
+		return p, msg.Errorf("path %q matches every request", s)
 	}
 	p.Pattern = path
 	if !hasQuery {
 		return p, nil
 	}
 	if query == "" {
-		return p, fmt.Errorf("path %q: empty query after '?'", s)
+		return p, msg.Errorf("path %q: empty query after '?'", s)
 	}
 	for _, kv := range strings.Split(query, "&") {
 		name, val, _ := strings.Cut(kv, "=")
 		if name == "" {
-			return p, fmt.Errorf("path %q: empty parameter name", s)
+			return p, msg.Errorf("path %q: empty parameter name", s)
 		}
 		if strings.ContainsAny(name, "*?") || strings.ContainsAny(val, "?") {
-			return p, fmt.Errorf("path %q: parameter %q: '*' only ends a value", s, kv)
+			return p, msg.Errorf("path %q: parameter %q: '*' only ends a value", s, kv)
 		}
 		prm := Param{Name: name, Value: val}
 		switch {
@@ -65,11 +66,11 @@ func ParsePath(s string) (Path, error) {
 			prm.Prefix = true
 		}
 		if strings.Contains(prm.Value, "*") {
-			return p, fmt.Errorf("path %q: parameter %q: '*' only ends a value", s, kv)
+			return p, msg.Errorf("path %q: parameter %q: '*' only ends a value", s, kv)
 		}
 		for _, q := range p.Params {
 			if q.Name == name {
-				return p, fmt.Errorf("path %q: parameter %q given twice", s, name)
+				return p, msg.Errorf("path %q: parameter %q given twice", s, name)
 			}
 		}
 		p.Params = append(p.Params, prm)

@@ -8,8 +8,9 @@
 package consent
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 // Category is what a tracker, request or cookie is used for.
@@ -57,7 +58,7 @@ func (c Category) String() string {
 	if c < numCategories {
 		return categoryNames[c]
 	}
-	return fmt.Sprintf("category(%d)", uint8(c))
+	return msg.Sprintf("category(%d)", uint8(c))
 }
 
 // ParseCategory reads a category name. It accepts the canonical names and a
@@ -88,7 +89,7 @@ func ParseCategory(s string) (Category, error) {
 	case "cmp":
 		return Consent, nil
 	}
-	return None, fmt.Errorf("unknown category %q", s)
+	return None, msg.Errorf("unknown category %q", s)
 }
 
 // MarshalText implements encoding.TextMarshaler.

@@ -1,8 +1,6 @@
 package consent
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strconv"
@@ -65,12 +63,6 @@ func EncodeCookie(st State, secret []byte, now time.Time) string {
 	return string(b)
 }
 
-func cookieMAC(secret, msg []byte) []byte {
-	h := hmac.New(sha256.New, secret)
-	h.Write(msg)
-	return h.Sum(nil)
-}
-
 // DecodeCookie checks and reads a consentguard cookie value at the current
 // time. The returned State has Recorded set; GPC and DNT are false (read
 // them from the request with Signals).
@@ -112,7 +104,7 @@ func DecodeCookieAt(v string, secret []byte, now time.Time) (State, error) {
 		return State{}, ErrCookieFormat
 	}
 	want := cookieMAC(secret, []byte(body))
-	if !hmac.Equal(got, want[:16]) {
+	if !macEqual(got, want[:16]) {
 		return State{}, ErrCookieSignature
 	}
 	// Signed by us: parse strictly all the same.

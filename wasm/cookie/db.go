@@ -14,12 +14,12 @@
 package cookie
 
 import (
-	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 // Match is the classification of one cookie.
@@ -142,11 +142,11 @@ func (db *DB) Add(entries ...Entry) []error {
 	resort, resortPrefix := false, false
 	for _, e := range entries {
 		if err := checkPattern(e.Pattern); err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: cookie %q: %v", e.List, e.Line, e.Pattern, err))
+			errs = append(errs, msg.Errorf("%s:%d: cookie %q: %v", e.List, e.Line, e.Pattern, err))
 			continue
 		}
 		if e.Category == consent.None {
-			errs = append(errs, fmt.Errorf("%s:%d: cookie %q: no category", e.List, e.Line, e.Pattern))
+			errs = append(errs, msg.Errorf("%s:%d: cookie %q: no category", e.List, e.Line, e.Pattern))
 			continue
 		}
 		domain := strings.TrimLeft(strings.ToLower(e.Domain), ".")
@@ -223,18 +223,18 @@ func insertScoped(list []int32, idx int32, r *rule, rules []rule) []int32 {
 
 func checkPattern(p string) error {
 	if p == "" {
-		return fmt.Errorf("empty pattern")
+		return msg.Errorf("empty pattern")
 	}
 	if strings.Trim(p, "*") == "" {
-		return fmt.Errorf("pattern matches every cookie")
+		return msg.Errorf("pattern matches every cookie")
 	}
 	for i := 0; i < len(p); i++ {
 		c := p[i]
 		if c >= 0x80 {
-			return fmt.Errorf("non-ASCII byte %#x in a cookie name", c)
+			return msg.Errorf("non-ASCII byte %#x in a cookie name", c)
 		}
 		if c <= ' ' || c == 0x7f || c == ';' || c == '=' || c == ',' {
-			return fmt.Errorf("bad character %q in a cookie name", rune(c))
+			return msg.Errorf("bad character %q in a cookie name", rune(c))
 		}
 	}
 	return nil

@@ -102,27 +102,7 @@ func (e *Engine) classify(r *filter.Request) Decision {
 			d.Rule = m.Kind + " " + m.Pattern
 		}
 	}
-	if e.p.Filter != nil {
-		v := e.p.Filter.Match(r)
-		switch {
-		case v.Blocked && !known:
-			d.Category = e.listCategory(v.List)
-			d.Rule = v.List + ": " + v.Rule.String()
-		case !v.Blocked && v.Exception != nil && !known:
-			d.Rule = v.List + ": " + v.Exception.String()
-			d.Reason = "exception rule"
-		}
-	}
-	if d.Category == consent.None {
-		for _, l := range e.p.TDS {
-			res := l.Match(r.URL(), r.SourceURL(), r.Type().String())
-			if res.Blocked() {
-				d.Category, d.Vendor, d.VendorName = res.ConsentCategory(), res.Tracker, res.Owner
-				d.Rule = "tds " + res.Tracker + " " + res.Rule
-				break
-			}
-		}
-	}
+	e.matchLists(r, &d, known)
 	if d.Category != consent.None {
 		d.Action = Block
 	}

@@ -16,10 +16,10 @@ package param
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"sort"
 	"strings"
 
+	"github.com/consentguard/consentguard/wasm/msg"
 	"github.com/consentguard/consentguard/wasm/site"
 )
 
@@ -74,15 +74,15 @@ func (s *Stripper) finish() {
 
 func checkName(n string) error {
 	if n == "" || n == "*" {
-		return fmt.Errorf("empty parameter name %q", n)
+		return msg.Errorf("empty parameter name %q", n)
 	}
 	for i := 0; i < len(n); i++ {
 		c := n[i]
 		switch {
 		case c == '*' && i != len(n)-1:
-			return fmt.Errorf("parameter name %q: '*' is only allowed at the end (prefix)", n)
+			return msg.Errorf("parameter name %q: '*' is only allowed at the end (prefix)", n)
 		case c <= ' ' || c == 0x7f || c == '&' || c == '=' || c == '#' || c == '?':
-			return fmt.Errorf("parameter name %q: invalid byte %q", n, c)
+			return msg.Errorf("parameter name %q: invalid byte %q", n, c)
 		}
 	}
 	return nil
@@ -109,11 +109,11 @@ func Parse(name string, data []byte) (*Stripper, []error) {
 			continue
 		}
 		if err := s.add(t); err != nil {
-			errs = append(errs, fmt.Errorf("%s:%d: %w", name, line, err))
+			errs = append(errs, msg.Errorf("%s:%d: %w", name, line, err))
 		}
 	}
 	if err := sc.Err(); err != nil {
-		errs = append(errs, fmt.Errorf("%s:%d: %w", name, line+1, err))
+		errs = append(errs, msg.Errorf("%s:%d: %w", name, line+1, err))
 	}
 	s.finish()
 	return s, errs

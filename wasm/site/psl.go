@@ -2,9 +2,10 @@ package site
 
 import (
 	_ "embed"
-	"fmt"
 	"strings"
 	"sync"
+
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 //go:generate go run ./internal/pslgen -o psl.dat
@@ -90,15 +91,15 @@ func parsePSL(data string) (map[string]uint8, []error) {
 		if !validKey(key) || kind == nException && strings.IndexByte(key, '.') < 0 {
 			err := checkRule(key)
 			if err == nil {
-				err = fmt.Errorf("exception rule needs two labels")
+				err = msg.Errorf("exception rule needs two labels")
 			}
-			errs = append(errs, fmt.Errorf("psl.dat:%d: rule %q: %v", line, s, err))
+			errs = append(errs, msg.Errorf("psl.dat:%d: rule %q: %v", line, s, err))
 			continue
 		}
 		f := m[key]
 		if kind != nWildcard && f&(nNormal|nException) != 0 {
 			if f&kind == 0 {
-				errs = append(errs, fmt.Errorf("psl.dat:%d: rule %q: both normal and exception rule for %q; keeping the first", line, s, key))
+				errs = append(errs, msg.Errorf("psl.dat:%d: rule %q: both normal and exception rule for %q; keeping the first", line, s, key))
 			}
 			kind = 0
 		}
@@ -151,7 +152,7 @@ func validKey(key string) bool {
 // checkRule explains why key is not a valid rule key.
 func checkRule(key string) error {
 	if key == "" {
-		return fmt.Errorf("empty")
+		return msg.Errorf("empty")
 	}
 	prev := byte('.')
 	for i := 0; i < len(key); i++ {
@@ -160,15 +161,15 @@ func checkRule(key string) error {
 		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '_':
 		case c == '.':
 			if prev == '.' {
-				return fmt.Errorf("empty label at byte %d", i)
+				return msg.Errorf("empty label at byte %d", i)
 			}
 		default:
-			return fmt.Errorf("byte %d is %q, want [a-z0-9_-] or a dot", i, c)
+			return msg.Errorf("byte %d is %q, want [a-z0-9_-] or a dot", i, c)
 		}
 		prev = c
 	}
 	if prev == '.' {
-		return fmt.Errorf("empty last label")
+		return msg.Errorf("empty last label")
 	}
 	return nil
 }

@@ -2,10 +2,11 @@ package site
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 // ToASCII converts a host name to its ASCII form: ASCII letters are
@@ -59,7 +60,7 @@ func ToASCII(host string) (string, error) {
 		var err error
 		out, err = appendLabel(out, label)
 		if err != nil {
-			return "", fmt.Errorf("host %q: label %q: %w", host, label, err)
+			return "", msg.Errorf("host %q: label %q: %w", host, label, err)
 		}
 	}
 	return string(out), nil
@@ -93,7 +94,7 @@ func appendLabel(out []byte, label string) ([]byte, error) {
 	for i := 0; i < len(label); {
 		r, size := utf8.DecodeRuneInString(label[i:])
 		if r == utf8.RuneError && size <= 1 {
-			return out, fmt.Errorf("invalid UTF-8 at byte %d", i)
+			return out, msg.Errorf("invalid UTF-8 at byte %d", i)
 		}
 		if r >= 0xff01 && r <= 0xff5e {
 			r -= 0xfee0 // full-width ASCII
@@ -101,7 +102,7 @@ func appendLabel(out []byte, label string) ([]byte, error) {
 		r = unicode.ToLower(r)
 		if r >= 0x80 {
 			if !idnRune(r) {
-				return out, fmt.Errorf("rune %U at byte %d not allowed in a host name", r, i)
+				return out, msg.Errorf("rune %U at byte %d not allowed in a host name", r, i)
 			}
 			nonASCII = true
 		}
@@ -115,7 +116,7 @@ func appendLabel(out []byte, label string) ([]byte, error) {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x80 && !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return out, fmt.Errorf("character %q not allowed in an internationalised label", c)
+			return out, msg.Errorf("character %q not allowed in an internationalised label", c)
 		}
 	}
 	switch {

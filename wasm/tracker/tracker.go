@@ -12,13 +12,13 @@ package tracker
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/msg"
 )
 
 // Match describes what a lookup found.
@@ -105,7 +105,7 @@ func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
 		for _, v := range c.Vendors {
 			if v.Category == consent.None || len(v.Sources) == 0 {
 				errs = append(errs, &catalog.Error{File: c.Name, Line: v.Line,
-					Msg: fmt.Sprintf("vendor %q skipped: needs a category and at least one source", v.ID)})
+					Msg: msg.Sprintf("vendor %q skipped: needs a category and at least one source", v.ID)})
 				continue
 			}
 			// Catalogs built in code (upstream formats) get the checks Parse
@@ -135,7 +135,7 @@ func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
 			for _, s := range v.Sources {
 				if !parsed {
 					if err := catalog.CheckSource(s); err != nil {
-						errs = append(errs, &catalog.Error{File: c.Name, Line: v.Line, Msg: fmt.Sprintf("vendor %q: source skipped: %v", v.ID, err)})
+						errs = append(errs, &catalog.Error{File: c.Name, Line: v.Line, Msg: msg.Sprintf("vendor %q: source skipped: %v", v.ID, err)})
 						continue
 					}
 				}
@@ -146,12 +146,12 @@ func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
 			for _, e := range v.Entries {
 				if e.Category == consent.None {
 					errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line,
-						Msg: fmt.Sprintf("%s %q has no category; skipped", e.Kind, e.Value)})
+						Msg: msg.Sprintf("%s %q has no category; skipped", e.Kind, e.Value)})
 					continue
 				}
 				if !parsed {
 					if err := checkEntry(&e); err != nil {
-						errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line, Msg: fmt.Sprintf("vendor %q: %v; skipped", v.ID, err)})
+						errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line, Msg: msg.Sprintf("vendor %q: %v; skipped", v.ID, err)})
 						continue
 					}
 				}
@@ -169,7 +169,7 @@ func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
 				}
 				if dupOf != nil {
 					errs = append(errs, &catalog.Error{File: c.Name, Line: e.Line,
-						Msg: fmt.Sprintf("%s %q of vendor %q already listed for vendor %q at %s:%d; skipped", e.Kind, e.Value, v.ID, dupOf.vendor, dupOf.file, dupOf.line)})
+						Msg: msg.Sprintf("%s %q of vendor %q already listed for vendor %q at %s:%d; skipped", e.Kind, e.Value, v.ID, dupOf.vendor, dupOf.file, dupOf.line)})
 					continue
 				}
 				switch e.Kind {
@@ -231,14 +231,14 @@ func checkEntry(e *catalog.Entry) error {
 	if e.Domain != "" {
 		e.Domain = strings.TrimPrefix(strings.ToLower(e.Domain), ".")
 		if err := catalog.CheckHost(e.Domain); err != nil {
-			return fmt.Errorf("domain=: %v", err)
+			return msg.Errorf("domain=: %v", err)
 		}
 	}
 	switch e.Kind {
 	case catalog.KindHost:
 		e.Value = strings.TrimSuffix(strings.ToLower(e.Value), ".")
 		if e.Domain != "" {
-			return fmt.Errorf("host %q: domain= does not apply to host entries", e.Value)
+			return msg.Errorf("host %q: domain= does not apply to host entries", e.Value)
 		}
 		return catalog.CheckHost(e.Value)
 	case catalog.KindPath:
@@ -250,7 +250,7 @@ func checkEntry(e *catalog.Entry) error {
 	case catalog.KindCookie:
 		return catalog.CheckCookie(e.Value)
 	}
-	return fmt.Errorf("unknown entry kind %q", e.Kind)
+	return msg.Errorf("unknown entry kind %q", e.Kind)
 }
 
 // cleanText makes a display name safe for the one-line text form.
@@ -578,7 +578,7 @@ func Load(data []byte) (*DB, error) {
 		}
 	}
 	if len(errs) > 3 {
-		errs = append(errs[:3], fmt.Errorf("and %d more", len(errs)-3))
+		errs = append(errs[:3], msg.Errorf("and %d more", len(errs)-3))
 	}
-	return nil, fmt.Errorf("tracker: corrupt DB: %w", errors.Join(errs...))
+	return nil, msg.Errorf("tracker: corrupt DB: %w", errors.Join(errs...))
 }

@@ -20,7 +20,7 @@ func TestGuardUnderNode(t *testing.T) {
 	}
 	dir := t.TempDir()
 	wasm := filepath.Join(dir, "guard.wasm")
-	build := exec.Command("go", "build", "-o", wasm, ".")
+	build := exec.Command("go", "build", "-tags", "guard", "-o", wasm, ".")
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)

@@ -40,6 +40,7 @@ func main() {
 	api.Set("filterCookieHeader", js.FuncOf(filterCookieHeader))
 	api.Set("stripParams", js.FuncOf(stripParams))
 	api.Set("categories", js.FuncOf(categories))
+	registerExt(api)
 	js.Global().Set("consentguard", api)
 	if ready := js.Global().Get("consentguardReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()

@@ -1,0 +1,130 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// BenchmarkExtensionCoreReady: the extension's service worker is stopped
+// through CDP and woken by a message from an extension page, b.N times;
+// the worker reports when the Go core was ready, in milliseconds since the
+// worker started (performance.now() in the worker). Reports the median and
+// p90 (ms-ready-p50, ms-ready-p90).
+func BenchmarkExtensionCoreReady(b *testing.B) {
+	_, br, id, opt := startExtension(b)
+	var ready, inst []float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		stopServiceWorker(b, br, id)
+		r := sendExt[map[string]any](b, opt, `{cmd: 'ready'}`)
+		tm, _ := r["timing"].(map[string]any)
+		v, ok := tm["ready"].(float64)
+		if !ok {
+			b.Fatalf("no timing in %v", r)
+		}
+		ready = append(ready, v)
+		iv, _ := tm["instantiated"].(float64)
+		inst = append(inst, iv)
+	}
+	b.StopTimer()
+	sort.Float64s(ready)
+	sort.Float64s(inst)
+	b.ReportMetric(inst[len(inst)/2], "ms-instantiated-p50")
+	b.ReportMetric(ready[len(ready)/2], "ms-ready-p50")
+	b.ReportMetric(ready[len(ready)*9/10], "ms-ready-p90")
+}
+
+// BenchmarkExtensionMemory compares the memory of the extension's process
+// (the renderer that runs its service worker, --extension-process) with
+// the Go core and without it (the same build, guard.wasm left out). Reports
+// the proportional set size (PSS, from /proc/PID/smaps_rollup) of each, in
+// MB, after the worker has answered and settled.
+func BenchmarkExtensionMemory(b *testing.B) {
+	for _, tc := range []struct {
+		name   string
+		noCore bool
+		cmd    string
+	}{{"core", false, `{cmd: 'ready'}`}, {"nocore", true, `{cmd: 'settings'}`}} {
+		b.Run(tc.name, func(b *testing.B) {
+			var sum float64
+			for i := 0; i < b.N; i++ {
+				dir := builtExtension(b, tc.noCore)
+				w := newExtWorld(b)
+				br := extBrowser(b, w.World, dir)
+				id := extensionID(b, br)
+				opt := openExtPage(b, br, id, "options.html")
+				sendExt[map[string]any](b, opt, tc.cmd)
+				chromedp.Do(opt.Ctx, chromedp.Sleep(2e9))
+				// Close the options page: only the worker remains in the
+				// extension process.
+				chromedp.Do(opt.Ctx, chromedp.Navigate("about:blank"))
+				chromedp.Do(br.Ctx, chromedp.Sleep(1e9))
+				pid := chromedp.FromContext(br.Ctx).Browser.Process().Pid
+				mb := extensionProcessPSS(b, pid)
+				if mb == 0 {
+					b.Fatal("no extension process found")
+				}
+				sum += mb
+				br.cancel()
+			}
+			b.ReportMetric(sum/float64(b.N), "MB-pss")
+		})
+	}
+}
+
+// extensionProcessPSS sums the PSS of the browser's descendants that run
+// with --extension-process.
+func extensionProcessPSS(b *testing.B, browserPID int) float64 {
+	parents := map[int]int{}
+	cmdlines := map[int]string{}
+	ents, _ := os.ReadDir("/proc")
+	for _, e := range ents {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		st, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(st[strings.LastIndexByte(string(st), ')')+1:]))
+		if len(f) > 2 {
+			parents[pid], _ = strconv.Atoi(f[1])
+		}
+		cl, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		cmdlines[pid] = string(cl)
+	}
+	under := func(pid int) bool {
+		for p := pid; p > 1; p = parents[p] {
+			if p == browserPID {
+				return true
+			}
+		}
+		return false
+	}
+	var kb float64
+	for pid, cl := range cmdlines {
+		if !strings.Contains(cl, "--extension-process") || !under(pid) {
+			continue
+		}
+		sr, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "smaps_rollup"))
+		if err != nil {
+			continue
+		}
+		for _, line := range strings.Split(string(sr), "\n") {
+			if strings.HasPrefix(line, "Pss:") {
+				v, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+				kb += v
+			}
+		}
+	}
+	return kb / 1024
+}

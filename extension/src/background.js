@@ -1,0 +1,454 @@
+// consentguard background: the Chromium service worker and the Firefox event
+// page. Every listener is registered synchronously at the top level; all
+// state lives in chrome.storage (local: settings; session: per-tab reports),
+// so a worker killed after 30 s idle loses nothing. What needs judgement
+// (cookies, why a request was blocked, rulesets for a consent state) goes to
+// the Go core (guard.wasm); events that arrive before it is ready wait in a
+// queue and are never dropped.
+'use strict';
+
+const startedAt = performance.now();
+// wasm_exec.js first and the core's fetch and compile started (below)
+// before autoconsent.js is evaluated: the two overlap.
+if (typeof importScripts === 'function' && typeof Go === 'undefined') {
+  importScripts('wasm_exec.js');
+}
+
+// ---------------------------------------------------------------- core
+let core = null;
+let coreReadyAt = 0;
+let instantiatedAt = 0;
+const coreWaiters = [];
+function whenCore() {
+  return core ? Promise.resolve(core) : new Promise((resolve) => coreWaiters.push(resolve));
+}
+globalThis.consentguardReady = () => {
+  core = globalThis.consentguard;
+  coreReadyAt = performance.now();
+  // Read by the start-up benchmark (e2e) through CDP.
+  globalThis.consentguardTiming = { start: startedAt, instantiated: instantiatedAt, ready: coreReadyAt };
+  coreWaiters.splice(0).forEach((f) => f(core));
+};
+(function loadCore() {
+  if (typeof Go === 'undefined') { console.error('consentguard: wasm_exec.js missing'); return; }
+  const go = new Go();
+  const url = chrome.runtime.getURL('guard.wasm');
+  const inst = WebAssembly.instantiateStreaming
+    ? WebAssembly.instantiateStreaming(fetch(url), go.importObject)
+    : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
+  inst.then((r) => { instantiatedAt = performance.now(); go.run(r.instance); }).catch((e) => console.error('consentguard: core failed to load', e));
+})();
+if (typeof importScripts === 'function' && typeof AutoConsentLib === 'undefined') {
+  importScripts('autoconsent.js');
+}
+
+// ---------------------------------------------------------------- settings
+const CATEGORIES = ['functional', 'analytics', 'advertising', 'social', 'session-replay', 'tag-manager', 'fingerprinting'];
+// The DNR resource types Chromium and Firefox share (dnr.AllTypes): header
+// rules cover navigations (main_frame), which a condition without
+// resourceTypes leaves out.
+const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest',
+  'ping', 'csp_report', 'media', 'websocket', 'other'];
+const DEFAULTS = {
+  version: 1,
+  granted: [],        // categories granted everywhere (default: none)
+  gpc: true,          // Sec-GPC: 1 and navigator.globalPrivacyControl
+  dnt: false,         // DNT: 1
+  params: true,       // strip tracking parameters from navigations
+  banners: true,      // answer cookie banners
+  sites: {},          // registrable domain -> {allow?: [...], block?: [...], paused?: bool, gpc?: bool}
+};
+
+async function getSettings() {
+  const { settings } = await chrome.storage.local.get('settings');
+  return normalise(settings);
+}
+
+function normalise(s) {
+  const out = Object.assign({}, DEFAULTS, s && typeof s === 'object' ? s : {});
+  out.granted = Array.isArray(out.granted) ? out.granted.filter((c) => CATEGORIES.includes(c)) : [];
+  out.sites = out.sites && typeof out.sites === 'object' ? out.sites : {};
+  for (const k of ['gpc', 'dnt', 'params', 'banners']) out[k] = !!out[k];
+  return out;
+}
+
+// siteGranted is what a site grants: the global choice plus the site's
+// own allow list minus its block list (or, in imported settings, a site's
+// complete granted list).
+function siteGranted(settings, o) {
+  if (Array.isArray(o.granted)) return o.granted.filter((c) => CATEGORIES.includes(c));
+  const allow = Array.isArray(o.allow) ? o.allow : [];
+  const block = Array.isArray(o.block) ? o.block : [];
+  return CATEGORIES.filter((c) => (settings.granted.includes(c) || allow.includes(c)) && !block.includes(c));
+}
+
+function hasSiteChoice(o) {
+  return Array.isArray(o.granted) || (Array.isArray(o.allow) && o.allow.length > 0) || (Array.isArray(o.block) && o.block.length > 0);
+}
+
+// stateFor is the consent state the core judges a site by.
+function stateFor(settings, site) {
+  const o = (site && settings.sites[site]) || {};
+  return {
+    granted: siteGranted(settings, o),
+    gpc: typeof o.gpc === 'boolean' ? o.gpc : settings.gpc,
+    dnt: settings.dnt,
+  };
+}
+
+function hostOf(url) {
+  try { return new URL(url).hostname; } catch (e) { return ''; }
+}
+
+// ---------------------------------------------------------------- rules
+// apply makes the enabled rulesets and the dynamic rules match the
+// settings. Calls are serialised; each reads the settings afresh.
+let applying = Promise.resolve();
+function apply() {
+  applying = applying.then(applyNow, applyNow);
+  return applying;
+}
+
+const rulesetCache = {};
+async function rulesetRules(id) {
+  if (!rulesetCache[id]) {
+    const r = await fetch(chrome.runtime.getURL('rules/' + id + '.json'));
+    rulesetCache[id] = await r.json();
+  }
+  return rulesetCache[id];
+}
+
+async function applyNow() {
+  const settings = await getSettings();
+  const c = await whenCore();
+  const blocked = new Set(c.blocked(stateFor(settings, '')));
+  const enable = [], disable = [];
+  for (const cat of CATEGORIES) (blocked.has(cat) ? enable : disable).push(cat);
+  (settings.gpc ? enable : disable).push('gpc');
+  (settings.dnt ? enable : disable).push('dnt');
+  (settings.params ? enable : disable).push('params');
+  await chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
+
+  const rules = [];
+  let id = 1;
+  const add = (r) => { r.id = id++; rules.push(r); };
+  for (const [site, o] of Object.entries(settings.sites)) {
+    if (!o || typeof o !== 'object') continue;
+    if (o.paused) {
+      // Pause: nothing is blocked or changed on pages of this site.
+      add({ priority: 3, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
+      continue;
+    }
+    if (hasSiteChoice(o)) {
+      const siteBlocked = new Set(c.blocked(stateFor(settings, site)));
+      for (const cat of CATEGORIES) {
+        if (blocked.has(cat) === siteBlocked.has(cat)) continue;
+        // The site differs from the global choice: its requests get the
+        // category's rules with the opposite action, at a higher priority.
+        const type = siteBlocked.has(cat) ? 'block' : 'allow';
+        for (const r of await rulesetRules(cat)) {
+          add({ priority: 2, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
+        }
+      }
+    }
+    if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
+      const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
+      for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
+        add({ priority: 2, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
+      }
+    }
+  }
+  const old = await chrome.declarativeNetRequest.getDynamicRules();
+  await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
+  await syncGPCScript(settings);
+  await chrome.storage.session.set({ applied: Date.now() });
+}
+
+// syncGPCScript registers gpc-off.js on the pages where GPC is off: every
+// page but the sites switched on when GPC is off globally, else the sites
+// switched off or paused.
+function sitePatterns(site) {
+  return ['*://' + site + '/*', '*://*.' + site + '/*'];
+}
+
+async function syncGPCScript(settings) {
+  const on = [], off = [];
+  for (const [site, o] of Object.entries(settings.sites)) {
+    if (!o || typeof o !== 'object' || !/^[a-z0-9.-]+$/.test(site)) continue;
+    if (o.paused || o.gpc === false) off.push(...sitePatterns(site));
+    else if (o.gpc === true) on.push(...sitePatterns(site));
+  }
+  const script = { id: 'gpc-off', js: ['gpc-off.js'], runAt: 'document_start', allFrames: true, world: 'MAIN' };
+  if (!settings.gpc) Object.assign(script, { matches: ['<all_urls>'], excludeMatches: on.length ? on : undefined });
+  else if (off.length) script.matches = off;
+  const have = await chrome.scripting.getRegisteredContentScripts({ ids: ['gpc-off'] });
+  if (have.length) await chrome.scripting.unregisterContentScripts({ ids: ['gpc-off'] });
+  if (!script.matches) return;
+  if (script.excludeMatches === undefined) delete script.excludeMatches;
+  try {
+    await chrome.scripting.registerContentScripts([Object.assign({ matchOriginAsFallback: true }, script)]);
+  } catch (e) {
+    // Browsers without matchOriginAsFallback for registered scripts.
+    await chrome.scripting.registerContentScripts([script]);
+  }
+}
+
+// ---------------------------------------------------------------- cookies
+// Cookies the person did not consent to are removed as soon as they are
+// set, in every partition. Decisions wait for the core; nothing is dropped.
+function cookieURL(c) {
+  const d = c.domain.replace(/^\./, '');
+  return (c.secure ? 'https://' : 'http://') + d + c.path;
+}
+
+async function judgeCookie(c, settings) {
+  const core = await whenCore();
+  const site = core.siteOf(c.domain.replace(/^\./, ''));
+  const o = settings.sites[site];
+  if (o && o.paused) return;
+  const d = core.decideCookie(c.name, c.domain.replace(/^\./, ''), stateFor(settings, site));
+  if (!d || d.action !== 'block') return;
+  const details = { url: cookieURL(c), name: c.name, storeId: c.storeId };
+  if (c.partitionKey) details.partitionKey = c.partitionKey;
+  try {
+    await chrome.cookies.remove(details);
+    await noteCookie(site, c.name, d.category);
+  } catch (e) {
+    console.warn('consentguard: cannot remove cookie', c.name, e);
+  }
+}
+
+let cookieChain = Promise.resolve();
+function queueCookie(c) {
+  cookieChain = cookieChain.then(async () => judgeCookie(c, await getSettings())).catch((e) => console.warn(e));
+  return cookieChain;
+}
+
+// sweep judges every stored cookie: run when the core is ready, so that a
+// cookie set while the worker was down is removed once it is back.
+async function sweep() {
+  const seen = new Set();
+  const all = [];
+  const lists = [chrome.cookies.getAll({})];
+  try { lists.push(chrome.cookies.getAll({ partitionKey: {} })); } catch (e) { /* no CHIPS support */ }
+  for (const l of await Promise.allSettled(lists)) {
+    if (l.status !== 'fulfilled') continue;
+    for (const c of l.value) {
+      const k = [c.storeId, c.domain, c.path, c.name, JSON.stringify(c.partitionKey || null)].join('|');
+      if (!seen.has(k)) { seen.add(k); all.push(c); }
+    }
+  }
+  all.forEach(queueCookie);
+  await cookieChain;
+}
+
+async function noteCookie(site, name, category) {
+  const { cookieLog = [] } = await chrome.storage.session.get('cookieLog');
+  cookieLog.push({ site, name, category, at: Date.now() });
+  await chrome.storage.session.set({ cookieLog: cookieLog.slice(-200) });
+}
+
+// ---------------------------------------------------------------- reports
+// Per tab: the page, the blocked requests (judged by the core when the
+// popup asks) and the banner handled. Writes are serialised.
+let reportChain = Promise.resolve();
+function updateReport(tabId, f) {
+  if (tabId < 0) return reportChain;
+  reportChain = reportChain.then(async () => {
+    const key = 'tab:' + tabId;
+    const got = await chrome.storage.session.get(key);
+    const r = got[key] || { url: '', blocked: [], cmp: null };
+    f(r);
+    await chrome.storage.session.set({ [key]: r });
+  }).catch((e) => console.warn(e));
+  return reportChain;
+}
+
+function blockedError(err) {
+  return /ERR_BLOCKED_BY_CLIENT|NS_ERROR_ABORT|BLOCKED/i.test(err || '');
+}
+
+async function report(tabId) {
+  const got = await chrome.storage.session.get('tab:' + tabId);
+  const r = got['tab:' + tabId] || { url: '', blocked: [], cmp: null };
+  const settings = await getSettings();
+  const c = await whenCore();
+  const site = c.siteOf(r.url);
+  const st = stateFor(settings, site);
+  const counts = {};
+  const items = r.blocked.map((b) => {
+    const d = c.decide(b.url, r.url, b.type, st);
+    const category = d.category === 'none' ? 'other' : d.category;
+    counts[category] = (counts[category] || 0) + 1;
+    return { url: b.url, type: b.type, category, vendor: d.vendorName || d.vendor, rule: d.rule, reason: d.reason };
+  });
+  return {
+    url: r.url, site, counts, blocked: items, cmp: r.cmp,
+    settings, state: st, siteSettings: settings.sites[site] || {},
+    categories: CATEGORIES, gpcSent: st.gpc && !(settings.sites[site] || {}).paused,
+  };
+}
+
+async function gpcJSON(url) {
+  let origin;
+  try { origin = new URL(url).origin; } catch (e) { return { checked: false }; }
+  if (!/^https?:/.test(origin)) return { checked: false };
+  const key = 'gpcjson:' + origin;
+  const got = await chrome.storage.session.get(key);
+  if (got[key]) return got[key];
+  let res = { checked: true, honours: false };
+  try {
+    const r = await fetch(origin + '/.well-known/gpc.json', { credentials: 'omit', cache: 'no-store', redirect: 'error' });
+    if (r.ok) {
+      const j = await r.json();
+      res = { checked: true, honours: j && j.gpc === true, lastUpdate: j && j.lastUpdate };
+    }
+  } catch (e) { res = { checked: true, honours: false, error: String(e.message || e) }; }
+  await chrome.storage.session.set({ [key]: res });
+  return res;
+}
+
+// ---------------------------------------------------------------- banners
+let compactRules = null;
+async function autoconsentRules(url, mainFrame) {
+  if (!compactRules) compactRules = await (await fetch(chrome.runtime.getURL('compact-rules.json'))).json();
+  return { autoconsent: [], compact: AutoConsentLib.filterCompactRules(compactRules, { url, mainFrame }) };
+}
+
+// A site whose banner was answered twice within LOOP_MS re-shows it: it is
+// left alone for the session (no reload loops) and reported.
+const LOOP_MS = 5 * 60 * 1000;
+
+async function bannerMessage(msg, sender) {
+  const tabId = sender.tab ? sender.tab.id : -1;
+  const frameId = sender.frameId || 0;
+  const url = sender.url || '';
+  const settings = await getSettings();
+  const c = await whenCore();
+  const site = c.siteOf(url);
+  const loopKey = 'banner:' + site;
+  switch (msg.type) {
+    case 'init': {
+      const got = await chrome.storage.session.get(loopKey);
+      const hist = got[loopKey] || { done: [] };
+      const recent = hist.done.filter((t) => Date.now() - t < LOOP_MS);
+      const o = settings.sites[site] || {};
+      const loop = recent.length >= 2;
+      if (loop && frameId === 0) updateReport(tabId, (r) => { r.cmp = Object.assign({}, r.cmp, { loop: true }); });
+      const enabled = settings.banners && !o.paused && !loop;
+      const rules = await autoconsentRules(url, frameId === 0);
+      const config = {
+        enabled, autoAction: 'optOut', disabledCmps: [], enablePrehide: true, enableCosmeticRules: true,
+        enableGeneratedRules: true, enableHeuristicDetection: true, enableHeuristicAction: false, heuristicMode: 'tier1',
+        detectRetries: 20, isMainWorld: false, prehideTimeout: 2000, enableFilterList: false, enablePopupMutationObserver: false,
+        logs: { lifecycle: false, rulesteps: false, detectionsteps: false, evals: false, errors: false, messages: false, waits: false },
+      };
+      await chrome.tabs.sendMessage(tabId, { type: 'initResp', config, rules }, { frameId });
+      return;
+    }
+    case 'eval': {
+      const fn = AutoConsentLib.evalSnippets[msg.snippetId];
+      let result = false;
+      if (fn) {
+        try {
+          const [r] = await chrome.scripting.executeScript({ target: { tabId, frameIds: [frameId] }, world: 'MAIN', func: fn });
+          result = r ? r.result : false;
+        } catch (e) { result = false; }
+      }
+      await chrome.tabs.sendMessage(tabId, { id: msg.id, type: 'evalResp', result }, { frameId });
+      return;
+    }
+    case 'popupFound':
+      await updateReport(tabId, (r) => { r.cmp = Object.assign({}, r.cmp, { name: msg.cmp, found: true }); });
+      return;
+    case 'optOutResult':
+      await updateReport(tabId, (r) => { r.cmp = Object.assign({}, r.cmp, { name: msg.cmp, result: msg.result ? 'rejected' : 'failed' }); });
+      return;
+    case 'autoconsentDone': {
+      await updateReport(tabId, (r) => { r.cmp = Object.assign({}, r.cmp, { name: msg.cmp, done: true }); });
+      const got = await chrome.storage.session.get(loopKey);
+      const hist = got[loopKey] || { done: [] };
+      hist.done = hist.done.filter((t) => Date.now() - t < LOOP_MS).concat([Date.now()]);
+      await chrome.storage.session.set({ [loopKey]: hist });
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+const BANNER_TYPES = new Set(['init', 'eval', 'popupFound', 'optOutResult', 'optInResult', 'autoconsentDone', 'autoconsentError', 'report', 'cmpDetected', 'selfTestResult', 'visualDelay']);
+
+// ---------------------------------------------------------------- messages from the popup and options
+async function uiMessage(msg) {
+  switch (msg.cmd) {
+    case 'report': return report(msg.tabId);
+    case 'gpcjson': return gpcJSON(msg.url);
+    case 'settings': return getSettings();
+    case 'save': {
+      await chrome.storage.local.set({ settings: normalise(msg.settings) });
+      await apply();
+      return getSettings();
+    }
+    case 'ready': await whenCore(); await applying; return { ready: true, timing: globalThis.consentguardTiming };
+    default: throw new Error('unknown command ' + msg.cmd);
+  }
+}
+
+// ---------------------------------------------------------------- listeners (top level, synchronous)
+chrome.runtime.onInstalled.addListener(() => { setup(); });
+chrome.runtime.onStartup.addListener(() => { setup(); });
+
+chrome.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && changes.settings) apply();
+});
+
+chrome.cookies.onChanged.addListener((info) => {
+  if (!info.removed) queueCookie(info.cookie);
+});
+
+chrome.webRequest.onBeforeRequest.addListener((d) => {
+  if (d.type === 'main_frame') updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+}, { urls: ['<all_urls>'], types: ['main_frame'] });
+
+chrome.webRequest.onErrorOccurred.addListener((d) => {
+  if (!blockedError(d.error)) return;
+  updateReport(d.tabId, (r) => {
+    if (r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+  });
+  if (!chrome.declarativeNetRequest.setExtensionActionOptions) {
+    chrome.storage.session.get('tab:' + d.tabId).then((g) => {
+      const n = ((g['tab:' + d.tabId] || {}).blocked || []).length;
+      chrome.action.setBadgeText({ tabId: d.tabId, text: n ? String(n) : '' });
+    });
+  }
+}, { urls: ['<all_urls>'] });
+
+
+chrome.tabs.onRemoved.addListener((tabId) => { chrome.storage.session.remove('tab:' + tabId); });
+
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (!msg || typeof msg !== 'object') return false;
+  let p;
+  if (msg.cmd) p = uiMessage(msg);
+  else if (BANNER_TYPES.has(msg.type)) p = bannerMessage(msg, sender);
+  else return false;
+  p.then((v) => sendResponse({ ok: true, value: v }), (e) => sendResponse({ ok: false, error: String(e && e.message || e) }));
+  return true;
+});
+
+// setup runs at install and browser start; apply and sweep also run on
+// every worker start (below), once the core is ready.
+async function setup() {
+  const { settings } = await chrome.storage.local.get('settings');
+  if (!settings) await chrome.storage.local.set({ settings: normalise({}) });
+  if (chrome.declarativeNetRequest.setExtensionActionOptions) {
+    try { await chrome.declarativeNetRequest.setExtensionActionOptions({ displayActionCountAsBadgeText: true }); } catch (e) { /* Firefox */ }
+  }
+  await apply();
+}
+
+whenCore().then(async () => {
+  await apply();
+  await sweep();
+});
