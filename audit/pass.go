@@ -49,8 +49,14 @@ func (pr *passRun) run(parent context.Context, home string, pages []string) {
 	if pr.name == PassGPC {
 		gpc = "true"
 	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: strings.ReplaceAll(instrumentJS, "__CG_GPC__", gpc)}); err != nil {
+	script := strings.ReplaceAll(instrumentJS, "__CG_GPC__", gpc)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: script}); err != nil {
 		pr.pass.Error = "instrument: " + err.Error()
+		return
+	}
+	pr.frames = &frames{script: script}
+	if err := pr.frames.watch(ctx); err != nil {
+		pr.pass.Error = "instrument cross-site frames: " + err.Error()
 		return
 	}
 	pr.home = home
@@ -198,16 +204,17 @@ func (pr *passRun) collectPage() {
 		Detail string `json:"detail"`
 		Count  int    `json:"count"`
 	}
-	if calls, err := chromedp.Run(ctx, chromedp.Evaluate[[]apiOut](`typeof window.__cgAudit==='function'?window.__cgAudit():[]`)); err == nil {
+	if calls, err := chromedp.Run(ctx, chromedp.Evaluate[[]apiOut](apiJS)); err == nil {
 		for _, c := range calls {
 			pr.addAPI(APICall{API: c.API, Script: c.Script, Detail: c.Detail, Count: c.Count})
 		}
 	}
-	if keys, err := chromedp.Run(ctx, chromedp.Evaluate[[]StorageKey](`(function(){var o=[];try{for(var i=0;i<localStorage.length;i++)o.push({kind:'local',key:localStorage.key(i)})}catch(e){}try{for(var i=0;i<sessionStorage.length;i++)o.push({kind:'session',key:sessionStorage.key(i)})}catch(e){}return o})()`)); err == nil {
+	if keys, err := chromedp.Run(ctx, chromedp.Evaluate[[]StorageKey](storageJS)); err == nil {
 		for _, k := range keys {
 			pr.addStorage(k)
 		}
 	}
+	pr.collectFrames()
 	sig, err := chromedp.Run(ctx, chromedp.Evaluate[PassSignals](signalsJS, chromedp.EvalAwaitPromise))
 	if err == nil {
 		s := &pr.pass.Signals
@@ -220,6 +227,59 @@ func (pr *passRun) collectPage() {
 		s.NavigatorGPC = s.NavigatorGPC || sig.NavigatorGPC
 		s.TCFPresent = s.TCFPresent || sig.TCFPresent
 	}
+}
+
+// apiJS reads the instrumentation's log; storageJS the storage keys.
+const (
+	apiJS     = `typeof window.__cgAudit==='function'?window.__cgAudit():[]`
+	storageJS = `(function(){var o=[];try{for(var i=0;i<localStorage.length;i++)o.push({kind:'local',key:localStorage.key(i)})}catch(e){}try{for(var i=0;i<sessionStorage.length;i++)o.push({kind:'session',key:sessionStorage.key(i)})}catch(e){}return o})()`
+)
+
+// frameJS reads a cross-site frame's API log, storage keys, origin and
+// navigator.globalPrivacyControl at once.
+const frameJS = `({url: location.href, origin: location.origin, gpc: navigator.globalPrivacyControl===true, apis: ` + apiJS + `, storage: ` + storageJS + `})`
+
+// collectFrames reads every live cross-site iframe of the pass: its API
+// use, its origin's storage keys and navigator.globalPrivacyControl.
+func (pr *passRun) collectFrames() {
+	if pr.frames == nil {
+		return
+	}
+	type frameOut struct {
+		URL     string       `json:"url"`
+		Origin  string       `json:"origin"`
+		GPC     bool         `json:"gpc"`
+		APIs    []APICall    `json:"apis"`
+		Storage []StorageKey `json:"storage"`
+	}
+	for _, f := range pr.frames.list(pr.ctx) {
+		ctx, cancel := context.WithTimeout(f.ctx, 3*time.Second)
+		var out frameOut
+		err := f.eval(ctx, frameJS, &out)
+		cancel()
+		debugf("frame read %s: %v", out.URL, err)
+		if err != nil || out.URL == "" || !isHTTP(out.URL) {
+			continue
+		}
+		for _, c := range out.APIs {
+			pr.addAPI(APICall{API: c.API, Script: c.Script, Detail: c.Detail, Count: c.Count})
+		}
+		for _, k := range out.Storage {
+			k.Origin = out.Origin
+			pr.addStorage(k)
+		}
+		pr.addFrame(Frame{URL: out.URL, NavigatorGPC: out.GPC})
+	}
+}
+
+func (pr *passRun) addFrame(f Frame) {
+	for i, x := range pr.pass.Frames {
+		if x.URL == f.URL {
+			pr.pass.Frames[i].NavigatorGPC = x.NavigatorGPC || f.NavigatorGPC
+			return
+		}
+	}
+	pr.pass.Frames = append(pr.pass.Frames, f)
 }
 
 // signalsJS reads the US Privacy string, the GPP string, the TCF API and
@@ -323,7 +383,7 @@ func (pr *passRun) finish() {
 	})
 	sort.Slice(pr.pass.Storage, func(i, j int) bool {
 		a, b := pr.pass.Storage[i], pr.pass.Storage[j]
-		return a.Kind+a.Key < b.Kind+b.Key
+		return a.Origin+"\x00"+a.Kind+"\x00"+a.Key < b.Origin+"\x00"+b.Kind+"\x00"+b.Key
 	})
 }
 

@@ -85,6 +85,9 @@ type Pass struct {
 	// ConsentMode are the Google Consent Mode states read from gcs/gcd.
 	ConsentMode []ConsentMode `json:"consent_mode,omitempty"`
 	Signals     PassSignals   `json:"signals"`
+	// Frames are the cross-site (out-of-process) iframes the pass
+	// instrumented, with what navigator.globalPrivacyControl said in each.
+	Frames []Frame `json:"frames,omitempty"`
 	// Dropped counts requests beyond the per-pass limit (kept: 5,000).
 	Dropped int `json:"dropped_requests,omitempty"`
 }
@@ -132,10 +135,18 @@ type Cookie struct {
 	Expires     bool   `json:"persistent"`
 }
 
-// StorageKey is one localStorage or sessionStorage key of the top frame.
+// StorageKey is one localStorage or sessionStorage key of the top frame or,
+// with Origin set, of a cross-site iframe's origin.
 type StorageKey struct {
-	Kind string `json:"kind"` // local | session
-	Key  string `json:"key"`
+	Kind   string `json:"kind"` // local | session
+	Key    string `json:"key"`
+	Origin string `json:"origin,omitempty"` // the cross-site frame's origin
+}
+
+// Frame is one cross-site iframe of a pass.
+type Frame struct {
+	URL          string `json:"url"`
+	NavigatorGPC bool   `json:"navigator_gpc"`
 }
 
 // APICall is a use of a fingerprinting or input-listening API seen by the

@@ -63,6 +63,7 @@ type passRun struct {
 	ctx    context.Context
 	name   string
 	cap    *capture
+	frames *frames // cross-site iframes, instrumented
 	pass   Pass
 	marks  []int // index in cap.reqs where after-choice starts (-1: none)
 	choice int

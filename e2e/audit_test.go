@@ -30,6 +30,9 @@ var auditSites = map[string]string{
 	"dnt.example":           "dnt",
 	"fp.example":            "fp",
 	"cdn.fpscripts.example": "fp",
+	// frames.example embeds a cross-site iframe (audit_frames_test.go).
+	"frames.example":         "frames",
+	"widget.framefp.example": "frames",
 }
 
 var fixtureURLs = []string{"https://compliant.example/", "https://early.example/", "https://nogpc.example/", "https://onetrust.example/", "https://dnt.example/", "https://fp.example/"}
