@@ -513,49 +513,6 @@ func clip(s string, n int) string {
 	return s
 }
 
-// innerPages returns up to n same-site links of a page, in page order.
-func innerPages(html, base string, n int) []string {
-	b, err := url.Parse(base)
-	if err != nil || n <= 0 {
-		return nil
-	}
-	var out []string
-	seen := map[string]bool{b.String(): true}
-	rest := html
-	for len(out) < n {
-		i := strings.Index(rest, "href=")
-		if i < 0 {
-			break
-		}
-		rest = rest[i+5:]
-		if rest == "" {
-			break
-		}
-		q := rest[0]
-		var raw string
-		if q == '"' || q == '\'' {
-			j := strings.IndexByte(rest[1:], q)
-			if j < 0 {
-				break
-			}
-			raw = rest[1 : 1+j]
-		} else {
-			continue
-		}
-		u, err := b.Parse(strings.TrimSpace(raw))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || site.ThirdParty(u.Hostname(), b.Hostname()) {
-			continue
-		}
-		u.Fragment = ""
-		if seen[u.String()] {
-			continue
-		}
-		seen[u.String()] = true
-		out = append(out, u.String())
-	}
-	return out
-}
-
 // debugf logs to stderr when CONSENTGUARD_AUDIT_DEBUG is set.
 func debugf(format string, args ...any) {
 	if os.Getenv("CONSENTGUARD_AUDIT_DEBUG") != "" {
