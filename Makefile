@@ -125,7 +125,7 @@ clean:
 
 ## audit-e2e: the audit's browser tests alone (fixture sites, golden reports, bad input).
 audit-e2e: deps-chromium
-	$(GO) test -count=1 -tags e2e -timeout 20m -run 'TestAudit(Fixtures|BadInput|Remote|CrossSiteFrames)' ./e2e/
+	$(GO) test -count=1 -tags e2e -timeout 20m -run 'TestAudit(Fixtures|BadInput|Remote|CrossSiteFrames|BannerInFrame)' ./e2e/
 
 ## audit-peer: Blacklight (npm, into .cache/blacklight) and our audit on the same 10 pages; figures in .cache/audit-peer.json.
 audit-peer: deps-chromium deps-node

@@ -158,7 +158,17 @@ func (pr *passRun) choose() {
 		}
 	}
 	b, err := chromedp.Run(pr.ctx, chromedp.Evaluate[Banner](bannerJS+`("`+mode+`")`))
-	if err != nil || b.CMP == "" {
+	if err != nil {
+		b = Banner{}
+	}
+	if b.Clicked == "" {
+		// TCF CMPs (Sourcepoint and others) draw the notice in a
+		// cross-site iframe: look for the buttons there.
+		if fb, ok := pr.frameBanner(mode); ok {
+			b = fb
+		}
+	}
+	if b.CMP == "" {
 		return
 	}
 	b.ImpliedConsent = impliedConsent(b.Text)
@@ -173,6 +183,29 @@ func (pr *passRun) choose() {
 		pr.pass.Error = "reload after choice: " + err.Error()
 	}
 	pr.collectPage()
+}
+
+// frameBanner runs the banner finder in each cross-site iframe and returns
+// the first banner whose button it clicked.
+func (pr *passRun) frameBanner(mode string) (Banner, bool) {
+	if pr.frames == nil {
+		return Banner{}, false
+	}
+	for _, f := range pr.frames.list(pr.ctx) {
+		ctx, cancel := context.WithTimeout(f.ctx, 3*time.Second)
+		var b Banner
+		var u string
+		err := f.eval(ctx, bannerJS+`("`+mode+`")`, &b)
+		if err == nil {
+			err = f.eval(ctx, `location.href`, &u)
+		}
+		cancel()
+		if err == nil && b.Clicked != "" {
+			b.Frame = u
+			return b, true
+		}
+	}
+	return Banner{}, false
 }
 
 // impliedConsent tells banner text that takes browsing as consent.

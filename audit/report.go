@@ -179,6 +179,9 @@ type ConsentMode struct {
 type Banner struct {
 	CMP     string `json:"cmp"` // onetrust, cookiebot, didomi, usercentrics, tcf, generic
 	Clicked string `json:"clicked,omitempty"`
+	// Frame is the URL of the cross-site iframe the banner was found in
+	// (empty: the top document).
+	Frame string `json:"frame,omitempty"`
 	// ImpliedConsent is set when the banner text says continuing to browse
 	// is consent.
 	ImpliedConsent bool   `json:"implied_consent,omitempty"`

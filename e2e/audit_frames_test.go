@@ -79,6 +79,42 @@ func TestAuditCrossSiteFrames(t *testing.T) {
 	}
 }
 
+// TestAuditBannerInFrame audits a page whose consent notice is in a
+// cross-site iframe: "reject all" and "accept all" must be found and
+// clicked there, and the frame's own request for the choice captured.
+func TestAuditBannerInFrame(t *testing.T) {
+	_, s := auditWorld(t, nil)
+	r := s.Site(context.Background(), "https://cmpframe.example/")
+	if r.Status != audit.StatusOK {
+		t.Fatalf("status %s: %s", r.Status, r.Error)
+	}
+	const notice = "https://notice.cmpframe-cdn.example/notice.html"
+	for _, p := range r.Passes {
+		choice := map[string]string{audit.PassReject: "reject", audit.PassAccept: "accept"}[p.Name]
+		if choice == "" {
+			if p.Banner != nil && p.Banner.Clicked != "" {
+				t.Errorf("%s: clicked %q", p.Name, p.Banner.Clicked)
+			}
+			continue
+		}
+		if p.Banner == nil || p.Banner.Frame != notice || !strings.Contains(strings.ToLower(p.Banner.Clicked), choice) {
+			t.Errorf("%s: banner in the frame not clicked: %+v", p.Name, p.Banner)
+		}
+		sent := false
+		for _, q := range p.Requests {
+			if q.URL == "https://notice.cmpframe-cdn.example/choice?c="+choice {
+				sent = true
+			}
+		}
+		if !sent {
+			t.Errorf("%s: the frame's %s request not captured", p.Name, choice)
+		}
+	}
+	if hasFinding(r, audit.FindNoBanner) {
+		t.Errorf("no-banner finding although the frame has one")
+	}
+}
+
 func hasFinding(r *audit.SiteReport, id string) bool {
 	for _, f := range r.Findings {
 		if f.ID == id {

@@ -33,6 +33,9 @@ var auditSites = map[string]string{
 	// frames.example embeds a cross-site iframe (audit_frames_test.go).
 	"frames.example":         "frames",
 	"widget.framefp.example": "frames",
+	// cmpframe.example draws its consent notice in a cross-site iframe.
+	"cmpframe.example":            "cmpframe",
+	"notice.cmpframe-cdn.example": "cmpframe",
 }
 
 var fixtureURLs = []string{"https://compliant.example/", "https://early.example/", "https://nogpc.example/", "https://onetrust.example/", "https://dnt.example/", "https://fp.example/"}
