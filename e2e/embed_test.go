@@ -290,15 +290,7 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 	noEmbedHits(t, rec, "before any key press on a placeholder")
 	// Each placeholder within the 343 px column, at least as high as the
 	// scaled embed, its buttons inside it, at least 44 px high.
-	layout := Eval[string](t, b, `Array.from(document.querySelectorAll("[data-cg-embed]")).map(function(e){
-		var r=e.getBoundingClientRect(), box=e.querySelector("svg").getBoundingClientRect(), bad=[];
-		if (r.left < 0 || r.right > 375) bad.push("outside "+r.left+"-"+r.right);
-		if (Math.abs(box.width/box.height - Number(e.querySelector("svg").getAttribute("width"))/Number(e.querySelector("svg").getAttribute("height"))) > 0.02) bad.push("ratio");
-		if (r.height < box.height - 1) bad.push("shorter than the embed");
-		e.querySelectorAll("button").forEach(function(b){var q=b.getBoundingClientRect();
-			if (q.left < r.left || q.right > r.right+0.5 || q.bottom > r.bottom+0.5) bad.push("button outside");
-			if (q.height < 44) bad.push("button "+q.height+"px");});
-		return bad.join(";") || "ok";}).join(",")`)
+	layout := Eval[string](t, b, placeholderLayout)
 	if layout != "ok,ok" {
 		t.Errorf("layout at 375 px: %s", layout)
 	}
@@ -324,6 +316,19 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 		t.Errorf("focus not on the loaded embed")
 	}
 }
+
+// placeholderLayout checks each placeholder at 375 px: within the screen,
+// at the embed's aspect ratio, no shorter than the scaled embed, its
+// buttons inside it and at least 44 px high ("ok" per placeholder).
+const placeholderLayout = `Array.from(document.querySelectorAll("[data-cg-embed]")).map(function(e){
+		var r=e.getBoundingClientRect(), box=e.querySelector("svg").getBoundingClientRect(), bad=[];
+		if (r.left < 0 || r.right > 375) bad.push("outside "+r.left+"-"+r.right);
+		if (Math.abs(box.width/box.height - Number(e.querySelector("svg").getAttribute("width"))/Number(e.querySelector("svg").getAttribute("height"))) > 0.02) bad.push("ratio");
+		if (r.height < box.height - 1) bad.push("shorter than the embed");
+		e.querySelectorAll("button").forEach(function(b){var q=b.getBoundingClientRect();
+			if (q.left < r.left || q.right > r.right+0.5 || q.bottom > r.bottom+0.5) bad.push("button outside");
+			if (q.height < 44) bad.push("button "+q.height+"px");});
+		return bad.join(";") || "ok";}).join(",")`
 
 // tabTo presses Tab until the element matching sel has focus (at most 40
 // times).

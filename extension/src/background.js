@@ -148,6 +148,12 @@ async function applyNow() {
         const type = siteBlocked.has(cat) ? 'block' : 'allow';
         for (const r of await rulesetRules(cat)) {
           add({ priority: 2, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
+          if (type === 'allow' && EMBED_CATEGORIES.includes(cat)) {
+            // An embed allowed on this site loads its own resources too.
+            const cond = Object.assign({}, r.condition, { initiatorDomains: [site], resourceTypes: ['sub_frame'] });
+            delete cond.excludedResourceTypes;
+            add({ priority: 2, action: { type: 'allowAllRequests' }, condition: cond });
+          }
         }
       }
     }
@@ -379,6 +385,82 @@ async function bannerMessage(msg, sender) {
 
 const BANNER_TYPES = new Set(['init', 'eval', 'popupFound', 'optOutResult', 'optInResult', 'autoconsentDone', 'autoconsentError', 'report', 'cmpDetected', 'selfTestResult', 'visualDelay']);
 
+// ---------------------------------------------------------------- click-to-load embeds
+// embed.js (content script) asks about each iframe; the core decides and
+// writes the placeholder (wasm/embed, the proxy's). "Load this once" is a
+// session rule allowing exactly that URL as a frame in that tab, and all
+// the frame loads (allowAllRequests: the player's own scripts and images
+// are the vendor's too), dropped when the tab navigates or closes.
+// "Always allow" is the per-site consent of the popup.
+const EMBED_CATEGORIES = ['functional', 'social'];
+const ONCE_PRIORITY = 4; // over pause (3), per-site choices (2) and the rulesets (1)
+
+function exactURLCondition(url) {
+  const u = url.split('#')[0];
+  if (/[*^|]/.test(u)) return { regexFilter: '^' + u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$' };
+  return { urlFilter: '|' + u + '|' };
+}
+
+let sessionChain = Promise.resolve();
+function updateSession(f) {
+  sessionChain = sessionChain.then(async () => {
+    const have = await chrome.declarativeNetRequest.getSessionRules();
+    await f(have);
+  });
+  const p = sessionChain;
+  sessionChain = sessionChain.catch((e) => console.warn('consentguard: session rules', e));
+  return p;
+}
+
+function allowOnce(tabId, url) {
+  return updateSession(async (have) => {
+    const id = have.reduce((m, r) => Math.max(m, r.id), 0) + 1;
+    const condition = Object.assign(exactURLCondition(url), { resourceTypes: ['sub_frame'], tabIds: [tabId] });
+    await chrome.declarativeNetRequest.updateSessionRules({ addRules: [{ id, priority: ONCE_PRIORITY, action: { type: 'allowAllRequests' }, condition }] });
+  });
+}
+
+function dropOnce(tabId) {
+  return updateSession(async (have) => {
+    const ids = have.filter((r) => r.priority === ONCE_PRIORITY && (r.condition.tabIds || []).includes(tabId)).map((r) => r.id);
+    if (ids.length) await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids });
+  });
+}
+
+async function embedMessage(msg, sender) {
+  const settings = await getSettings();
+  const c = await whenCore();
+  const top = (sender.tab && sender.tab.url) || sender.url || '';
+  const site = c.siteOf(top);
+  if ((settings.sites[site] || {}).paused) return null;
+  switch (msg.cgEmbed) {
+    case 'judge': {
+      const v = c.embed(String(msg.url || ''), sender.url || top, String(msg.width || ''), String(msg.height || ''),
+        stateFor(settings, site), Array.isArray(msg.attrs) ? msg.attrs : []);
+      if (v && v.error) throw new Error(v.error);
+      if (v) v.css = c.embedCSS();
+      return v;
+    }
+    case 'once':
+      if (!sender.tab || !/^https?:/.test(String(msg.url))) throw new Error('no tab or URL');
+      await allowOnce(sender.tab.id, String(msg.url));
+      return true;
+    case 'always': {
+      if (!EMBED_CATEGORIES.includes(msg.category) || !site) throw new Error('cannot allow ' + msg.category + ' here');
+      const o = Object.assign({}, settings.sites[site]);
+      o.allow = (Array.isArray(o.allow) ? o.allow : []).filter((x) => x !== msg.category).concat([msg.category]);
+      if (Array.isArray(o.block)) o.block = o.block.filter((x) => x !== msg.category);
+      if (Array.isArray(o.granted) && !o.granted.includes(msg.category)) o.granted = o.granted.concat([msg.category]);
+      settings.sites[site] = o;
+      await chrome.storage.local.set({ settings: normalise(settings) });
+      await apply();
+      return true;
+    }
+    default:
+      throw new Error('unknown embed message ' + msg.cgEmbed);
+  }
+}
+
 // ---------------------------------------------------------------- messages from the popup and options
 async function uiMessage(msg) {
   switch (msg.cmd) {
@@ -408,7 +490,9 @@ chrome.cookies.onChanged.addListener((info) => {
 });
 
 chrome.webRequest.onBeforeRequest.addListener((d) => {
-  if (d.type === 'main_frame') updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+  if (d.type !== 'main_frame') return;
+  updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+  dropOnce(d.tabId); // "Load this once" is for one page view
 }, { urls: ['<all_urls>'], types: ['main_frame'] });
 
 chrome.webRequest.onErrorOccurred.addListener((d) => {
@@ -425,12 +509,13 @@ chrome.webRequest.onErrorOccurred.addListener((d) => {
 }, { urls: ['<all_urls>'] });
 
 
-chrome.tabs.onRemoved.addListener((tabId) => { chrome.storage.session.remove('tab:' + tabId); });
+chrome.tabs.onRemoved.addListener((tabId) => { chrome.storage.session.remove('tab:' + tabId); dropOnce(tabId); });
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (!msg || typeof msg !== 'object') return false;
   let p;
   if (msg.cmd) p = uiMessage(msg);
+  else if (typeof msg.cgEmbed === 'string') p = embedMessage(msg, sender);
   else if (BANNER_TYPES.has(msg.type)) p = bannerMessage(msg, sender);
   else return false;
   p.then((v) => sendResponse({ ok: true, value: v }), (e) => sendResponse({ ok: false, error: String(e && e.message || e) }));

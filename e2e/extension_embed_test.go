@@ -1,0 +1,216 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// socialPage embeds a post of a social network (X), whose category GPC
+// keeps off whatever the person grants.
+const socialPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>post</title></head><body>
+<h1>A post</h1>
+<iframe src="https://platform.twitter.com/embed/Tweet.html?id=20" width="550" height="400" title="X post"></iframe>
+</body></html>`
+
+// extEmbedWorld serves embedPage (a YouTube and a Vimeo player) on the
+// extension tests' site, socialPage on /social, and the embed hosts by a
+// recorder, all on loopback over TLS.
+func extEmbedWorld(t *testing.T) (*World, *embedRecorder) {
+	t.Helper()
+	rec := &embedRecorder{}
+	site := map[string]http.Handler{extSite: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if r.URL.Path == "/social" {
+			io.WriteString(w, socialPage)
+			return
+		}
+		io.WriteString(w, embedPage)
+	})}
+	for _, h := range append(embedHosts, "platform.twitter.com") {
+		site[h] = rec.handler(h)
+	}
+	return newWorld(t, site), rec
+}
+
+// startExtEmbeds loads the built extension in a fresh Chromium against a
+// fresh embed world and waits until the core is ready and the rules are
+// applied.
+func startExtEmbeds(t *testing.T) (*World, *embedRecorder, *Browser, *Browser) {
+	t.Helper()
+	dir := builtExtension(t, false)
+	w, rec := extEmbedWorld(t)
+	b := extBrowser(t, w, dir)
+	id := extensionID(t, b)
+	opt := openExtPage(t, b, id, "options.html")
+	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	return w, rec, b, opt
+}
+
+// waitPlaceholders waits for n placeholders and no iframe left on the page.
+func waitPlaceholders(t *testing.T, b *Browser, n int) {
+	t.Helper()
+	expr := `document.querySelectorAll("[data-cg-embed]").length === ` + strconv.Itoa(n) + ` && document.querySelectorAll("iframe").length === 0`
+	if err := pollAcross(b, expr, 15*time.Second, 2*time.Second); err != nil {
+		t.Fatalf("waiting for %d placeholders: %v (page: %s)", n, err,
+			Eval[string](t, b, `document.body ? document.body.innerHTML.slice(0, 600) : ""`))
+	}
+}
+
+// jsonString is v as JSON.
+func jsonString(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+// TestExtensionEmbeds: with the extension's defaults (nothing granted,
+// GPC on) a page's YouTube and Vimeo players become the proxy's
+// placeholders and nothing is requested from either host; "Load this once"
+// loads that player only, for this page view (after a reload the
+// placeholder is back, still without a request); "Always allow" records
+// functional for the site (the popup's per-site consent) and loads both
+// players, and after a reload they load directly. A social post under GPC
+// offers only "Load this once".
+func TestExtensionEmbeds(t *testing.T) {
+	w, rec, b, opt := startExtEmbeds(t)
+	dir := screenshotDir(t)
+	page := "https://" + extSite + "/"
+	b.Navigate(t, w, page)
+	waitPlaceholders(t, b, 2)
+	noEmbedHits(t, rec, "before any click")
+	size := Eval[string](t, b, `Array.from(document.querySelectorAll("[data-cg-embed]")).map(function(e){var r=e.getBoundingClientRect();return Math.round(r.width)+"x"+Math.round(r.height)}).join(",")`)
+	if size != "560x315,640x360" {
+		t.Errorf("placeholder sizes %s, want 560x315,640x360", size)
+	}
+	if got := Eval[string](t, b, `document.querySelector("[data-cg-vendor=youtube]").innerText`); !strings.Contains(got, "YouTube") ||
+		!strings.Contains(got, "functional") || !strings.Contains(got, "Load this once") || !strings.Contains(got, "Always allow YouTube") {
+		t.Errorf("placeholder text does not name the vendor, the category and both choices: %q", got)
+	}
+	// Styled by the extension (a constructed stylesheet), as the proxy's.
+	if got := Eval[string](t, b, `(function(){var p=document.querySelector("[data-cg-embed]"),s=getComputedStyle(p),q=getComputedStyle(p.querySelector("button"));return s.backgroundColor+" "+s.display+" "+q.minHeight})()`); got != "rgb(31, 36, 48) inline-grid 44px" {
+		t.Errorf("placeholder style: %q", got)
+	}
+	// A page script's synthetic click loads nothing.
+	Eval[bool](t, b, `document.querySelector("[data-cg-vendor=youtube] [data-cg-action=once]").click(), true`)
+	time.Sleep(500 * time.Millisecond)
+	noEmbedHits(t, rec, "after a synthetic click")
+	elementShot(t, b, dir, "ext-embed-youtube-placeholder", chromedp.CSS(`[data-cg-vendor=youtube]`))
+
+	// Load this once: that player only.
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(ytOnce))); err != nil {
+		t.Fatalf("click Load this once: %v", err)
+	}
+	waitUntil(t, "the YouTube player to load", func() bool { return rec.count("www.youtube.com") > 0 })
+	if got := Eval[string](t, b, `(function(){var f=document.querySelector("iframe");return f?f.src+" "+f.width+"x"+f.height+" "+f.hasAttribute("allowfullscreen"):"none"})()`); got != "https://www.youtube.com/embed/dQw4w9WgXcQ?rel=0 560x315 true" {
+		t.Errorf("restored iframe: %q", got)
+	}
+	if !Eval[bool](t, b, `document.activeElement && document.activeElement.tagName === "IFRAME"`) {
+		t.Errorf("focus did not move to the loaded player")
+	}
+	if err := pollAcross(b, `(function(){var f=document.querySelector("iframe");try{return !!f && !!f.contentWindow && f.contentWindow.length === 0}catch(e){return false}})()`, 5*time.Second, time.Second); err != nil {
+		t.Errorf("restored frame: %v", err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if n := rec.count("player.vimeo.com"); n != 0 {
+		t.Errorf("Vimeo loaded by YouTube's Load this once: %s", rec)
+	}
+	screenshot(t, b, dir, "ext-embed-after-once")
+
+	// Once is once: after a reload the placeholder is back, no request.
+	rec.reset()
+	b.Navigate(t, w, page)
+	waitPlaceholders(t, b, 2)
+	noEmbedHits(t, rec, "after a reload that followed Load this once")
+
+	// Always allow: functional for this site, both players load.
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(vimeoAlway))); err != nil {
+		t.Fatalf("click Always allow Vimeo: %v", err)
+	}
+	waitUntil(t, "both players to load", func() bool { return rec.count("player.vimeo.com") > 0 && rec.count("www.youtube.com") > 0 })
+	if n := Eval[int](t, b, `document.querySelectorAll("iframe").length`); n != 2 {
+		t.Errorf("%d iframes after Always allow, want 2", n)
+	}
+	s := sendExt[map[string]any](t, opt, `{cmd: 'settings'}`)
+	if got := jsonString(s["sites"]); !strings.Contains(got, `"news.test":{"allow":["functional"]}`) {
+		t.Errorf("Always allow did not record functional for the site: %s", got)
+	}
+	if got := jsonString(s["granted"]); got != "[]" {
+		t.Errorf("Always allow changed the global choice: %s", got)
+	}
+
+	// The choice survives a reload: the players load directly.
+	rec.reset()
+	b.Navigate(t, w, page)
+	if err := pollAcross(b, `document.querySelectorAll("iframe").length === 2`, 10*time.Second, 2*time.Second); err != nil {
+		t.Fatalf("players after a reload: %v", err)
+	}
+	if n := Eval[int](t, b, `document.querySelectorAll("[data-cg-embed]").length`); n != 0 {
+		t.Errorf("%d placeholders after Always allow and a reload", n)
+	}
+	waitUntil(t, "both players to load directly", func() bool { return rec.count("player.vimeo.com") > 0 && rec.count("www.youtube.com") > 0 })
+	screenshot(t, b, dir, "ext-embed-after-always-reload")
+
+	// A social post under GPC (the default): only "Load this once".
+	b.Navigate(t, w, page+"social")
+	waitPlaceholders(t, b, 1)
+	if got := Eval[string](t, b, `(function(){var p=document.querySelector("[data-cg-embed]");return p.getAttribute("data-cg-category")+" "+p.querySelectorAll("button").length+" "+!!p.querySelector("[data-cg-action=always]")+" "+/Global Privacy Control/.test(p.innerText)})()`); got != "social 1 false true" {
+		t.Errorf("social placeholder under GPC: %q", got)
+	}
+	if n := rec.count("platform.twitter.com"); n != 0 {
+		t.Errorf("the social post loaded before a click: %s", rec)
+	}
+	elementShot(t, b, dir, "ext-embed-social-gpc", chromedp.CSS(`[data-cg-embed]`))
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`[data-cg-embed] [data-cg-action=once]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the social post to load once", func() bool { return rec.count("platform.twitter.com") > 0 })
+}
+
+// TestExtensionEmbedsMobileKeyboard: at 375x667 the extension's
+// placeholders fit the screen at the players' aspect ratio; with the
+// keyboard only, Tab reaches "Load this once" (visible focus ring) and
+// Enter loads that player, and only it.
+func TestExtensionEmbedsMobileKeyboard(t *testing.T) {
+	w, rec, b, _ := startExtEmbeds(t)
+	dir := screenshotDir(t)
+	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(375, 667)); err != nil {
+		t.Fatal(err)
+	}
+	b.Navigate(t, w, "https://"+extSite+"/")
+	waitPlaceholders(t, b, 2)
+	noEmbedHits(t, rec, "before any key press")
+	if layout := Eval[string](t, b, placeholderLayout); layout != "ok,ok" {
+		t.Errorf("layout at 375 px: %s", layout)
+	}
+	elementShot(t, b, dir, "ext-embed-375-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
+	tabTo(t, b, ytOnce)
+	if ring := Eval[string](t, b, `(function(){var s=getComputedStyle(document.activeElement);return s.outlineStyle+" "+s.outlineWidth})()`); ring != "solid 3px" {
+		t.Errorf("focus ring %q, want solid 3px", ring)
+	}
+	Eval[bool](t, b, `document.activeElement.scrollIntoView({block:"center"}),true`)
+	screenshot(t, b, dir, "ext-embed-375-focus")
+	if rec.count("www.youtube.com") != 0 {
+		t.Fatalf("focus alone loaded the player: %s", rec)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.KeyEvent("\r")); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "Enter to load the YouTube player", func() bool { return rec.count("www.youtube.com") > 0 })
+	time.Sleep(300 * time.Millisecond)
+	if rec.count("player.vimeo.com") != 0 {
+		t.Errorf("Vimeo loaded too: %s", rec)
+	}
+	if !Eval[bool](t, b, `document.activeElement.tagName === "IFRAME"`) {
+		t.Errorf("focus not on the loaded player")
+	}
+	screenshot(t, b, dir, "ext-embed-375-loaded")
+}
