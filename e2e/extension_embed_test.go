@@ -66,6 +66,33 @@ func waitPlaceholders(t *testing.T, b *Browser, n int) {
 	}
 }
 
+// waitFrame waits until a cross-site frame (its own target, site
+// isolation) has committed a document whose URL starts with prefix (a frame
+// blocked by the browser commits chrome-error://chromewebdata/ instead),
+// and the page has loaded, so that a screenshot shows it.
+func waitFrame(t *testing.T, b *Browser, prefix string) {
+	t.Helper()
+	var last []string
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		ts, err := chromedp.Targets(b.Ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = last[:0]
+		for _, ti := range ts {
+			if ti.Type != "iframe" {
+				continue
+			}
+			last = append(last, ti.URL)
+			if strings.HasPrefix(ti.URL, prefix) && Eval[bool](t, b, `document.readyState === "complete"`) {
+				time.Sleep(300 * time.Millisecond) // paint
+				return
+			}
+		}
+	}
+	t.Fatalf("no frame loaded %s (frames: %v)", prefix, last)
+}
+
 // jsonString is v as JSON.
 func jsonString(v any) string {
 	b, _ := json.Marshal(v)
@@ -116,9 +143,7 @@ func TestExtensionEmbeds(t *testing.T) {
 	if !Eval[bool](t, b, `document.activeElement && document.activeElement.tagName === "IFRAME"`) {
 		t.Errorf("focus did not move to the loaded player")
 	}
-	if err := pollAcross(b, `(function(){var f=document.querySelector("iframe");try{return !!f && !!f.contentWindow && f.contentWindow.length === 0}catch(e){return false}})()`, 5*time.Second, time.Second); err != nil {
-		t.Errorf("restored frame: %v", err)
-	}
+	waitFrame(t, b, "https://www.youtube.com/embed/")
 	time.Sleep(300 * time.Millisecond)
 	if n := rec.count("player.vimeo.com"); n != 0 {
 		t.Errorf("Vimeo loaded by YouTube's Load this once: %s", rec)
@@ -157,6 +182,7 @@ func TestExtensionEmbeds(t *testing.T) {
 		t.Errorf("%d placeholders after Always allow and a reload", n)
 	}
 	waitUntil(t, "both players to load directly", func() bool { return rec.count("player.vimeo.com") > 0 && rec.count("www.youtube.com") > 0 })
+	waitFrame(t, b, "https://player.vimeo.com/video/")
 	screenshot(t, b, dir, "ext-embed-after-always-reload")
 
 	// A social post under GPC (the default): only "Load this once".
@@ -212,5 +238,6 @@ func TestExtensionEmbedsMobileKeyboard(t *testing.T) {
 	if !Eval[bool](t, b, `document.activeElement.tagName === "IFRAME"`) {
 		t.Errorf("focus not on the loaded player")
 	}
+	waitFrame(t, b, "https://www.youtube.com/embed/")
 	screenshot(t, b, dir, "ext-embed-375-loaded")
 }
