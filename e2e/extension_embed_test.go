@@ -45,15 +45,15 @@ func extEmbedWorld(t *testing.T) (*World, *embedRecorder) {
 // startExtEmbeds loads the built extension in a fresh Chromium against a
 // fresh embed world and waits until the core is ready and the rules are
 // applied.
-func startExtEmbeds(t *testing.T) (*World, *embedRecorder, *Browser, *Browser) {
+func startExtEmbeds(t *testing.T) (w *World, rec *embedRecorder, b, opt *Browser, id string) {
 	t.Helper()
 	dir := builtExtension(t, false)
-	w, rec := extEmbedWorld(t)
-	b := extBrowser(t, w, dir)
-	id := extensionID(t, b)
-	opt := openExtPage(t, b, id, "options.html")
+	w, rec = extEmbedWorld(t)
+	b = extBrowser(t, w, dir)
+	id = extensionID(t, b)
+	opt = openExtPage(t, b, id, "options.html")
 	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
-	return w, rec, b, opt
+	return w, rec, b, opt, id
 }
 
 // waitPlaceholders waits for n placeholders and no iframe left on the page.
@@ -108,7 +108,7 @@ func jsonString(v any) string {
 // players, and after a reload they load directly. A social post under GPC
 // offers only "Load this once".
 func TestExtensionEmbeds(t *testing.T) {
-	w, rec, b, opt := startExtEmbeds(t)
+	w, rec, b, opt, _ := startExtEmbeds(t)
 	dir := screenshotDir(t)
 	page := "https://" + extSite + "/"
 	b.Navigate(t, w, page)
@@ -204,13 +204,18 @@ func TestExtensionEmbeds(t *testing.T) {
 // TestExtensionEmbedsMobileKeyboard: at 375x667 the extension's
 // placeholders fit the screen at the players' aspect ratio; with the
 // keyboard only, Tab reaches "Load this once" (visible focus ring) and
-// Enter loads that player, and only it.
+// Enter loads that player, and only it. The page is opened with the
+// service worker stopped (its questions wait for the core, none is lost);
+// a paused site gets no placeholders.
 func TestExtensionEmbedsMobileKeyboard(t *testing.T) {
-	w, rec, b, _ := startExtEmbeds(t)
+	w, rec, b, opt, id := startExtEmbeds(t)
 	dir := screenshotDir(t)
 	if err := chromedp.Do(b.Ctx, chromedp.EmulateViewport(375, 667)); err != nil {
 		t.Fatal(err)
 	}
+	// The worker stopped (as after 30 s idle): the frames' questions wait
+	// for it and its core to start, and are answered.
+	stopServiceWorker(t, b, id)
 	b.Navigate(t, w, "https://"+extSite+"/")
 	waitPlaceholders(t, b, 2)
 	noEmbedHits(t, rec, "before any key press")
@@ -240,4 +245,14 @@ func TestExtensionEmbedsMobileKeyboard(t *testing.T) {
 	}
 	waitFrame(t, b, "https://www.youtube.com/embed/")
 	screenshot(t, b, dir, "ext-embed-375-loaded")
+
+	// A paused site gets no placeholders: its embeds load as written.
+	sendExt[map[string]any](t, opt, `{cmd: 'save', settings: {sites: {'news.test': {paused: true}}}}`)
+	rec.reset()
+	b.Navigate(t, w, "https://"+extSite+"/")
+	waitUntil(t, "both players to load on a paused site", func() bool { return rec.count("player.vimeo.com") > 0 && rec.count("www.youtube.com") > 0 })
+	time.Sleep(500 * time.Millisecond)
+	if got := Eval[string](t, b, `document.querySelectorAll("iframe").length+" "+document.querySelectorAll("[data-cg-embed]").length`); got != "2 0" {
+		t.Errorf("paused site: iframes and placeholders %s, want 2 0", got)
+	}
 }
