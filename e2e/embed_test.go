@@ -288,20 +288,25 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 	}
 	afterReject(t, b, w)
 	noEmbedHits(t, rec, "before any key press on a placeholder")
-	// Each placeholder within the 343 px column, at least as high as the
-	// scaled embed, its buttons inside it, at least 44 px high.
-	layout := Eval[string](t, b, placeholderLayout)
-	if layout != "ok,ok" {
+	keyboardOnce(t, b, rec, dir, "embed-375")
+}
+
+// keyboardOnce checks the two placeholders at 375 px (placeholderLayout),
+// then, with the keyboard only, tabs to YouTube's "Load this once" (a
+// visible focus ring, nothing loaded by focus), presses Enter and waits for
+// that embed alone to load, focused. Screenshots are named prefix-*.
+func keyboardOnce(t *testing.T, b *Browser, rec *embedRecorder, dir, prefix string) {
+	t.Helper()
+	if layout := Eval[string](t, b, placeholderLayout); layout != "ok,ok" {
 		t.Errorf("layout at 375 px: %s", layout)
 	}
-	elementShot(t, b, dir, "embed-375-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
-
+	elementShot(t, b, dir, prefix+"-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
 	tabTo(t, b, ytOnce)
 	if ring := Eval[string](t, b, `(function(){var s=getComputedStyle(document.activeElement);return s.outlineStyle+" "+s.outlineWidth})()`); ring != "solid 3px" {
 		t.Errorf("focus ring %q, want solid 3px", ring)
 	}
 	Eval[bool](t, b, `document.activeElement.scrollIntoView({block:"center"}),true`)
-	screenshot(t, b, dir, "embed-375-focus")
+	screenshot(t, b, dir, prefix+"-focus")
 	if rec.count("www.youtube.com") != 0 {
 		t.Fatalf("focus alone loaded the embed: %s", rec)
 	}
@@ -309,6 +314,7 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "Enter to load the YouTube embed", func() bool { return rec.count("www.youtube.com") > 0 })
+	time.Sleep(300 * time.Millisecond)
 	if rec.count("player.vimeo.com") != 0 {
 		t.Errorf("Vimeo loaded too: %s", rec)
 	}

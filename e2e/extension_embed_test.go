@@ -219,30 +219,7 @@ func TestExtensionEmbedsMobileKeyboard(t *testing.T) {
 	b.Navigate(t, w, "https://"+extSite+"/")
 	waitPlaceholders(t, b, 2)
 	noEmbedHits(t, rec, "before any key press")
-	if layout := Eval[string](t, b, placeholderLayout); layout != "ok,ok" {
-		t.Errorf("layout at 375 px: %s", layout)
-	}
-	elementShot(t, b, dir, "ext-embed-375-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
-	tabTo(t, b, ytOnce)
-	if ring := Eval[string](t, b, `(function(){var s=getComputedStyle(document.activeElement);return s.outlineStyle+" "+s.outlineWidth})()`); ring != "solid 3px" {
-		t.Errorf("focus ring %q, want solid 3px", ring)
-	}
-	Eval[bool](t, b, `document.activeElement.scrollIntoView({block:"center"}),true`)
-	screenshot(t, b, dir, "ext-embed-375-focus")
-	if rec.count("www.youtube.com") != 0 {
-		t.Fatalf("focus alone loaded the player: %s", rec)
-	}
-	if err := chromedp.Do(b.Ctx, chromedp.KeyEvent("\r")); err != nil {
-		t.Fatal(err)
-	}
-	waitUntil(t, "Enter to load the YouTube player", func() bool { return rec.count("www.youtube.com") > 0 })
-	time.Sleep(300 * time.Millisecond)
-	if rec.count("player.vimeo.com") != 0 {
-		t.Errorf("Vimeo loaded too: %s", rec)
-	}
-	if !Eval[bool](t, b, `document.activeElement.tagName === "IFRAME"`) {
-		t.Errorf("focus not on the loaded player")
-	}
+	keyboardOnce(t, b, rec, dir, "ext-embed-375")
 	waitFrame(t, b, "https://www.youtube.com/embed/")
 	screenshot(t, b, dir, "ext-embed-375-loaded")
 
