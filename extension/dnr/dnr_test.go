@@ -264,7 +264,7 @@ func TestCheckLimits(t *testing.T) {
 	big := func(n int, regex bool) Ruleset {
 		rs := Ruleset{ID: "x"}
 		for i := 0; i < n; i++ {
-			r := Rule{ID: i + 1}
+			r := Rule{ID: i + 1, Priority: PriorityBlock, Action: Action{Type: "block"}}
 			if regex {
 				r.Condition.RegexFilter = "^a"
 			}
@@ -282,6 +282,7 @@ func TestCheckLimits(t *testing.T) {
 		{"too many rules", []Ruleset{big(MaxStaticRules, false), big(1, false)}, false},
 		{"too many regex", []Ruleset{big(MaxRegexRules+1, true)}, false},
 		{"too many rulesets", make([]Ruleset, MaxEnabledRulesets+1), false},
+		{"invalid rule", []Ruleset{{ID: "x", Rules: []Rule{{ID: 1, Priority: 1, Action: Action{Type: "block"}, Condition: Condition{URLFilter: "/ä"}}}}}, false},
 	} {
 		if err := Check(tc.sets); (err == nil) != tc.ok {
 			t.Errorf("%s: Check = %v, want ok=%v", tc.name, err, tc.ok)

@@ -49,6 +49,12 @@ const CATEGORIES = ['functional', 'analytics', 'advertising', 'social', 'session
 // resourceTypes leaves out.
 const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest',
   'ping', 'csp_report', 'media', 'websocket', 'other'];
+// Rule priorities (dnr.PrioritySite, dnr.PriorityPause): above the static
+// rulesets (upstream lists 1-3, our categories and headers 4).
+const PRIORITY_SITE = 5;
+const PRIORITY_PAUSE = 6;
+const HAS_UPSTREAM = ((chrome.runtime.getManifest().declarative_net_request || {}).rule_resources || [])
+  .some((r) => r.id === 'upstream');
 const DEFAULTS = {
   version: 1,
   granted: [],        // categories granted everywhere (default: none)
@@ -127,6 +133,9 @@ async function applyNow() {
   (settings.gpc ? enable : disable).push('gpc');
   (settings.dnt ? enable : disable).push('dnt');
   (settings.params ? enable : disable).push('params');
+  // The extra lists of the build (dnr.RulesetUpstream), if any: on while
+  // any category is refused globally.
+  if (HAS_UPSTREAM) (blocked.size > 0 ? enable : disable).push('upstream');
   await chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
 
   const rules = [];
@@ -136,7 +145,7 @@ async function applyNow() {
     if (!o || typeof o !== 'object') continue;
     if (o.paused) {
       // Pause: nothing is blocked or changed on pages of this site.
-      add({ priority: 3, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
+      add({ priority: PRIORITY_PAUSE, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
       continue;
     }
     if (hasSiteChoice(o)) {
@@ -147,14 +156,14 @@ async function applyNow() {
         // category's rules with the opposite action, at a higher priority.
         const type = siteBlocked.has(cat) ? 'block' : 'allow';
         for (const r of await rulesetRules(cat)) {
-          add({ priority: 2, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
+          add({ priority: PRIORITY_SITE, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
         }
       }
     }
     if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
       const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
       for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
-        add({ priority: 2, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
+        add({ priority: PRIORITY_SITE, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
       }
     }
   }
