@@ -40,7 +40,8 @@ type UpstreamReport struct {
 	// Unsupported counts network rules DNR cannot express, by reason.
 	Unsupported map[string]int
 	// OverBudget counts rules left out because the static rule or regex
-	// budget was spent (in list order: the first rules are kept).
+	// budget was spent: exceptions are kept first, then important blocks,
+	// then blocks in the order of the lists and their lines.
 	OverBudget int
 	// Errors are the malformed lines, "file:line: reason: text"; each was
 	// skipped.
@@ -145,6 +146,10 @@ func CompileUpstream(lists []List, budget Budget) (Ruleset, *UpstreamReport) {
 			rep.Errors = append(rep.Errors, fmt.Errorf("%s:%d: %w", l.Name, n+1, err))
 		}
 	}
+	// When the budget runs out, the exceptions are kept first (a block
+	// without its exception breaks pages; an exception alone never does),
+	// then the important blocks, then the blocks in list order.
+	sort.SliceStable(all, func(i, j int) bool { return budgetClass(all[i].r) < budgetClass(all[j].r) })
 	rs := Ruleset{ID: RulesetUpstream, Enabled: true}
 	for _, e := range all {
 		if cancelled[e.key] {
@@ -164,6 +169,16 @@ func CompileUpstream(lists []List, budget Budget) (Ruleset, *UpstreamReport) {
 	}
 	rep.Rules = len(rs.Rules)
 	return rs, rep
+}
+
+func budgetClass(r Rule) int {
+	switch {
+	case r.Action.Type != "block":
+		return 0
+	case r.Priority == PriorityUpstreamImportant:
+		return 1
+	}
+	return 2
 }
 
 func shorten(s string) string {

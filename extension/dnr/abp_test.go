@@ -119,10 +119,22 @@ func TestUpstreamGolden(t *testing.T) {
 }
 
 func TestUpstreamBudget(t *testing.T) {
-	list := "||a.example^\n||b.example^\n/x[0-9]/\n/y[0-9]/\n||c.example^\n"
-	rs, rep := CompileUpstream([]List{{Name: "l.txt", Data: []byte(list)}}, Budget{Rules: 3, Regex: 1})
-	if len(rs.Rules) != 3 || rep.Regex != 1 || rep.OverBudget != 2 {
-		t.Errorf("budget 3 rules / 1 regex: got %d rules, %d regex, %d over budget", len(rs.Rules), rep.Regex, rep.OverBudget)
+	list := "||a.example^\n||b.example^\n/x[0-9]/\n/y[0-9]/\n||c.example^\n@@||a.example/ok\n||d.example^$important\n"
+	rs, rep := CompileUpstream([]List{{Name: "l.txt", Data: []byte(list)}}, Budget{Rules: 4, Regex: 1})
+	if len(rs.Rules) != 4 || rep.Regex != 0 || rep.OverBudget != 3 {
+		t.Errorf("budget 4 rules / 1 regex: got %d rules, %d regex, %d over budget", len(rs.Rules), rep.Regex, rep.OverBudget)
+	}
+	var got []string
+	for _, r := range rs.Rules {
+		got = append(got, r.Action.Type+" "+r.Condition.URLFilter+r.Condition.RegexFilter)
+	}
+	want := []string{"allow ||a.example/ok", "block ||d.example^", "block ||a.example^", "block ||b.example^"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("kept %q, want %q (exceptions, important, then list order)", got, want)
+	}
+	rs, rep = CompileUpstream([]List{{Name: "l.txt", Data: []byte(list)}}, Budget{Rules: 100, Regex: 1})
+	if len(rs.Rules) != 6 || rs.Regexes() != 1 || rep.Regex != 1 || rep.OverBudget != 1 {
+		t.Errorf("budget 100 rules / 1 regex: got %d rules, %d regex, %d over budget", len(rs.Rules), rep.Regex, rep.OverBudget)
 	}
 	for i, r := range rs.Rules {
 		if r.ID != i+1 {
