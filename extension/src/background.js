@@ -417,20 +417,24 @@ chrome.cookies.onChanged.addListener((info) => {
 });
 
 chrome.webRequest.onBeforeRequest.addListener((d) => {
-  if (d.type === 'main_frame') updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+  if (d.type === 'main_frame') updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; setBadge(d.tabId, 0); });
 }, { urls: ['<all_urls>'], types: ['main_frame'] });
+
+// The badge is the number of blocked requests of the tab's page, the
+// popup's list, in every browser (Firefox has no DNR action count).
+function setBadge(tabId, n) {
+  chrome.action.setBadgeText({ tabId, text: n ? String(n) : '' }).catch(() => { /* tab gone */ });
+}
 
 chrome.webRequest.onErrorOccurred.addListener((d) => {
   if (!blockedError(d.error)) return;
   updateReport(d.tabId, (r) => {
-    if (r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+    // Once per URL and type: Firefox reports a blocked script twice (the
+    // parser's speculative preload, then the element's own load).
+    const dup = r.blocked.some((b) => b.url === d.url && b.type === d.type);
+    if (!dup && r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+    setBadge(d.tabId, r.blocked.length);
   });
-  if (!chrome.declarativeNetRequest.setExtensionActionOptions) {
-    chrome.storage.session.get('tab:' + d.tabId).then((g) => {
-      const n = ((g['tab:' + d.tabId] || {}).blocked || []).length;
-      chrome.action.setBadgeText({ tabId: d.tabId, text: n ? String(n) : '' });
-    });
-  }
 }, { urls: ['<all_urls>'] });
 
 
@@ -451,9 +455,6 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 async function setup() {
   const { settings } = await chrome.storage.local.get('settings');
   if (!settings) await chrome.storage.local.set({ settings: normalise({}) });
-  if (chrome.declarativeNetRequest.setExtensionActionOptions) {
-    try { await chrome.declarativeNetRequest.setExtensionActionOptions({ displayActionCountAsBadgeText: true }); } catch (e) { /* Firefox */ }
-  }
   await apply();
 }
 
