@@ -4,9 +4,11 @@ package e2e
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -160,5 +162,58 @@ func TestPeerRequestBlockingChromium(t *testing.T) {
 	}
 	if len(hits) > 0 {
 		t.Errorf("with ||bad.third-party.site^: the tracker host saw %d requests:\n%s", len(hits), strings.Join(hits, "\n"))
+	}
+}
+
+// TestExtensionUpstreamRealLists builds the extension with EasyPrivacy and
+// EasyList from ../shared/data/lists (make extension EXT_LISTS=...), loads
+// it into Chromium and checks that Chromium took the upstream ruleset (it
+// is among the enabled rulesets: a ruleset over the limits or that fails to
+// parse is not) and that it blocks: a script from 0emm.com (EasyPrivacy
+// "||0emm.com^$third-party", in no list of ours) never reaches its host
+// while a script from an unlisted host loads.
+func TestExtensionUpstreamRealLists(t *testing.T) {
+	root := fixture.Root(t)
+	var lists []string
+	for _, n := range []string{"easyprivacy.txt", "easylist.txt"} {
+		p := filepath.Join(fixture.Shared(t), "data", "lists", n)
+		if _, err := os.Stat(p); err != nil {
+			fixture.Missing(t, "list "+err.Error())
+		}
+		lists = append(lists, p)
+	}
+	out := filepath.Join(t.TempDir(), "dist")
+	if err := buildExtension(root, out, false, lists...); err != nil {
+		t.Fatal(err)
+	}
+	var w *World
+	page := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(rw, `<!doctype html><title>shop</title><script>window.__s = {};</script>
+<script src="http://0emm.com:%[1]d/t.js" onload="__s.listed = 'loaded'" onerror="__s.listed = 'failed'"></script>
+<script src="http://static.unlisted-cdn.test:%[1]d/app.js" onload="__s.other = 'loaded'" onerror="__s.other = 'failed'"></script>`, w.Port)
+	})
+	w = newWorld(t, map[string]http.Handler{"shop.test": page})
+	dir := filepath.Join(out, "chromium")
+	b := extBrowser(t, w, dir)
+	id := extensionID(t, b)
+	opt := openExtPage(t, b, id, "options.html")
+	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	enabled := Eval[[]string](t, opt, `chrome.declarativeNetRequest.getEnabledRulesets()`)
+	if !slices.Contains(enabled, "upstream") {
+		t.Fatalf("enabled rulesets %v lack upstream", enabled)
+	}
+	w.Reset()
+	b.Navigate(t, w, fmt.Sprintf("http://shop.test:%d/", w.Port))
+	w.waitQuiet(500*time.Millisecond, 5*time.Second)
+	got := Eval[map[string]string](t, b, `window.__s`)
+	if got["listed"] != "failed" || got["other"] != "loaded" {
+		t.Errorf("scripts: %v, want listed failed and other loaded", got)
+	}
+	if h := w.HitsTo("0emm.com"); len(h) != 0 {
+		t.Errorf("0emm.com was reached:%s", hitList(h))
+	}
+	if h := w.HitsTo("static.unlisted-cdn.test"); len(h) != 1 {
+		t.Errorf("unlisted host: %d requests, want 1", len(h))
 	}
 }
