@@ -32,6 +32,13 @@ type Spec struct {
 	BlockCookies []string
 	// BlockCookiePrefixes are cookie name prefixes ("_ga_", "_hj").
 	BlockCookiePrefixes []string
+	// BlockPings removes every hyperlink-auditing ping (a link's ping
+	// attribute), whatever its host: pings only report clicks.
+	BlockPings bool
+	// BeaconPaths are path signatures in wasm/catalog's canonical form
+	// ("/g/collect?v=2&tid=G-"): navigator.sendBeacon to a URL one matches
+	// is refused on any host, the site's own included.
+	BeaconPaths []string
 }
 
 //go:embed guard.min.js
@@ -75,8 +82,8 @@ func AppendScript(dst []byte, s Spec) []byte {
 // Size returns the exact length of Script(s).
 func Size(s Spec) int {
 	once.Do(prepare)
-	n := len(head) + len(tail) + len(`{"h":,"c":,"p":}`)
-	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes} {
+	n := len(head) + len(tail) + len(`{"h":,"c":,"p":,"a":0,"b":}`)
+	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes, s.BeaconPaths} {
 		n += 2 // []
 		for i, v := range l {
 			if i > 0 {
@@ -105,6 +112,12 @@ func appendData(dst []byte, s Spec) []byte {
 	dst = appendList(dst, s.BlockCookies)
 	dst = append(dst, `,"p":`...)
 	dst = appendList(dst, s.BlockCookiePrefixes)
+	if s.BlockPings {
+		dst = append(dst, `,"a":1,"b":`...)
+	} else {
+		dst = append(dst, `,"a":0,"b":`...)
+	}
+	dst = appendList(dst, s.BeaconPaths)
 	return append(dst, '}')
 }
 
@@ -258,5 +271,14 @@ func (s Spec) Compact() Spec {
 		}
 	}
 	slices.Sort(out.BlockCookies)
+	out.BlockPings = s.BlockPings
+	paths := make(map[string]bool, len(s.BeaconPaths))
+	for _, p := range s.BeaconPaths {
+		if p != "" && !paths[p] {
+			paths[p] = true
+			out.BeaconPaths = append(out.BeaconPaths, p)
+		}
+	}
+	slices.Sort(out.BeaconPaths)
 	return out
 }

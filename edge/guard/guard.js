@@ -1,8 +1,10 @@
 // consentguard runtime guard. Injected at the start of <head> by the edge
 // proxy. It blocks requests to non-consented tracker hosts made later by the
 // page's JavaScript and drops writes of non-consented cookies. The data
-// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes)
-// replaces __CG_DATA__ per request; the rest is minified once.
+// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes,
+// a: 1 when every hyperlink-auditing ping goes, b: path signatures that
+// block a sendBeacon to any host) replaces __CG_DATA__ per request; the
+// rest is minified once.
 (function () {
 	"use strict";
 	var C = __CG_DATA__;
@@ -10,8 +12,27 @@
 	if (g.__consentguard) {
 		return;
 	}
-	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [];
+	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [], allPings = !!C.a, beaconSigs = C.b || [];
 	var state = { blocked: [], hosts: hosts };
+	// URLs of click-to-load placeholders the visitor clicked: the restore
+	// script (wasm/embed) asks for each, with the click.
+	var allowed = new Set();
+	state.allowEmbed = function (ev, src) {
+		try {
+			var t = ev && ev.isTrusted && ev.target;
+			if (!t || !t.closest || !t.closest("[data-cg-embed] [data-cg-action]")) {
+				return false;
+			}
+			var list = g.document.querySelectorAll("[data-cg-embed]");
+			for (var i = 0; i < list.length; i++) {
+				if (list[i].getAttribute("data-cg-src") === src) {
+					allowed.add(new URL(String(src), base()).href);
+					return true;
+				}
+			}
+		} catch (e) {}
+		return false;
+	};
 	try {
 		Object.defineProperty(g, "__consentguard", { value: state });
 	} catch (e) {}
@@ -70,6 +91,9 @@
 			}
 			var p = new URL(String(u), base());
 			if (p.protocol !== "http:" && p.protocol !== "https:" && p.protocol !== "ws:" && p.protocol !== "wss:") {
+				return false;
+			}
+			if (allowed.size && allowed.has(p.href)) {
 				return false;
 			}
 			return hostBlocked(p.hostname);
@@ -146,7 +170,74 @@
 		}
 	}
 
-	if (!hosts.length) {
+	// Path signatures (wasm/catalog): the path pattern ('*' any run; a
+	// whole path, or a prefix ending at '/'; one ending in '/' or '*' any
+	// path it prefixes), matched from any '/' of the path on, and the query
+	// parameters that must all be present (value "" or ending in '-' or
+	// '*': a prefix).
+	var sigs = [];
+	for (var si = 0; si < beaconSigs.length; si++) {
+		var sg = String(beaconSigs[si]), qm = sg.indexOf("?"), pat = qm < 0 ? sg : sg.slice(0, qm), last = pat.charAt(pat.length - 1);
+		var body = pat.split("*").map(function (x) {
+			return x.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+		}).join(".*");
+		var open = last === "/" || (last === "*" && pat.indexOf("*") >= 0);
+		var params = [];
+		if (qm >= 0) {
+			sg.slice(qm + 1).split("&").forEach(function (kv) {
+				var e = kv.indexOf("="), v = e < 0 ? "" : kv.slice(e + 1), pre = v === "" || v.slice(-1) === "-";
+				if (v.slice(-1) === "*") {
+					v = v.slice(0, -1);
+					pre = true;
+				}
+				params.push([e < 0 ? kv : kv.slice(0, e), v, pre]);
+			});
+		}
+		// Unanchored: the pattern starts with '/' (or '*'), so a match starts
+		// at a '/': at any path prefix, as wasm/tracker matches signatures
+		// without domain= ("/metrics/g/collect" behind a first-party proxy).
+		sigs.push([new RegExp(body + (open ? "" : "(?:/|$)")), params]);
+	}
+
+	function hasParam(q, p) {
+		var kvs = q.split("&");
+		for (var i = 0; i < kvs.length; i++) {
+			var kv = kvs[i];
+			if (kv.length < p[0].length || kv.slice(0, p[0].length) !== p[0]) {
+				continue;
+			}
+			var rest = kv.slice(p[0].length);
+			if (rest !== "" && rest.charAt(0) !== "=") {
+				continue;
+			}
+			rest = rest.slice(1);
+			if (p[2] ? rest.slice(0, p[1].length) === p[1] : rest === p[1]) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	function beaconSigBlocked(u) {
+		if (!sigs.length || u == null) {
+			return false;
+		}
+		try {
+			var p = new URL(String(u), base());
+			if (allowed.has(p.href)) {
+				return false;
+			}
+			var q = p.search.slice(1);
+			for (var i = 0; i < sigs.length; i++) {
+				if (sigs[i][0].test(p.pathname) && sigs[i][1].every(function (x) { return hasParam(q, x); })) {
+					return true;
+				}
+			}
+		} catch (e) {}
+		return false;
+	}
+
+	if (!hosts.length && !sigs.length && !allPings) {
 		return;
 	}
 
@@ -191,12 +282,14 @@
 		};
 	}
 
-	// sendBeacon.
+	// sendBeacon: to a blocked host, or to any host (the site's own
+	// included: first-party proxies of analytics tags) at a path signature
+	// of a category not allowed.
 	var nav = g.navigator;
 	if (nav && typeof nav.sendBeacon === "function") {
 		var obeacon = nav.sendBeacon;
 		nav.sendBeacon = function (u) {
-			if (blocked(u)) {
+			if (blocked(u) || beaconSigBlocked(u)) {
 				note("beacon", String(u));
 				return false;
 			}
@@ -248,6 +341,9 @@
 
 	// pingBlocked: a hyperlink-auditing ping list (URLs separated by spaces).
 	function pingBlocked(v) {
+		if (allPings && String(v).trim()) {
+			return true; // hyperlink auditing is click tracking: analytics, whatever the host
+		}
 		var parts = String(v).split(/\s+/);
 		for (var i = 0; i < parts.length; i++) {
 			if (parts[i] && blocked(parts[i])) {
