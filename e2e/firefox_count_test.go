@@ -54,8 +54,9 @@ func TestFirefoxBlockedCounted(t *testing.T) {
 	if id != ffExtID {
 		t.Fatalf("installed as %q, want %q (the profile's uuid pref names it)", id, ffExtID)
 	}
-	time.Sleep(time.Second)
 	url := fmt.Sprintf("https://%s:%d/", ffSite, w.Port)
+	waitFirefoxExtensionLive(t, ff, w, site, url, 20*time.Second)
+	w.Reset()
 	ff.Go(t, w, url)
 	if hits := w.HitsTo("www.google-analytics.com", "connect.facebook.net"); len(hits) != 0 {
 		t.Fatalf("tracker scripts reached their hosts:%s", hitList(hits))
