@@ -3,7 +3,6 @@ package dnr
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -83,18 +82,7 @@ func TestUpstreamGolden(t *testing.T) {
 	for _, e := range rep.Errors {
 		errs = append(errs, e.Error())
 	}
-	got, _ := json.MarshalIndent(map[string]any{"rules": rs.Rules, "report": rep.String(), "errors": errs}, "", " ")
-	golden := filepath.Join("testdata", "upstream.golden.json")
-	if *update {
-		os.WriteFile(golden, got, 0o644)
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update)", err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("upstream ruleset differs from %s (run with -update after checking):\n%s", golden, got)
-	}
+	checkGolden(t, "upstream.golden.json", map[string]any{"rules": rs.Rules, "report": rep.String(), "errors": errs})
 	// Bad lines are named by file and line, and nothing is lost: every
 	// line is a rule, a duplicate, cancelled, unsupported, skipped or an
 	// error.

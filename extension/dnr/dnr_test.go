@@ -38,8 +38,15 @@ func TestGolden(t *testing.T) {
 	for _, s := range sets {
 		out[s.ID] = map[string]any{"enabled": s.Enabled, "rules": s.Rules}
 	}
-	got, _ := json.MarshalIndent(out, "", " ")
-	golden := filepath.Join("testdata", "sample.golden.json")
+	checkGolden(t, "sample.golden.json", out)
+}
+
+// checkGolden compares v's indented JSON with testdata/name (rewritten
+// with -update).
+func checkGolden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, _ := json.MarshalIndent(v, "", " ")
+	golden := filepath.Join("testdata", name)
 	if *update {
 		os.WriteFile(golden, got, 0o644)
 	}
@@ -48,7 +55,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update)", err)
 	}
 	if string(got) != string(want) {
-		t.Errorf("rulesets differ from %s (run with -update after checking):\n%s", golden, got)
+		t.Errorf("output differs from %s (run with -update after checking):\n%s", golden, got)
 	}
 }
 
