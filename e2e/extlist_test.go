@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -173,6 +174,53 @@ func TestPeerRequestBlockingChromium(t *testing.T) {
 // "||0emm.com^$third-party", in no list of ours) never reaches its host
 // while a script from an unlisted host loads.
 func TestExtensionUpstreamRealLists(t *testing.T) {
+	out := builtWithRealLists(t)
+	w := upstreamWorld(t)
+	dir := filepath.Join(out, "chromium")
+	b := extBrowser(t, w, dir)
+	id := extensionID(t, b)
+	opt := openExtPage(t, b, id, "options.html")
+	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	enabled := Eval[[]string](t, opt, `chrome.declarativeNetRequest.getEnabledRulesets()`)
+	if !slices.Contains(enabled, "upstream") {
+		t.Fatalf("enabled rulesets %v lack upstream", enabled)
+	}
+	w.Reset()
+	b.Navigate(t, w, fmt.Sprintf("http://shop.test:%d/", w.Port))
+	w.waitQuiet(500*time.Millisecond, 5*time.Second)
+	checkUpstreamPage(t, w, Eval[map[string]string](t, b, `window.__s`))
+}
+
+// TestFirefoxUpstreamRealLists is the same in Firefox ESR: the Firefox
+// build with EasyPrivacy and EasyList installed over BiDi blocks 0emm.com.
+func TestFirefoxUpstreamRealLists(t *testing.T) {
+	out := builtWithRealLists(t)
+	w := upstreamWorld(t)
+	ff := newFirefox(t, w)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if _, err := ff.InstallExtension(ctx, filepath.Join(out, "firefox")); err != nil {
+		t.Fatalf("webExtension.install: %v", err)
+	}
+	url := fmt.Sprintf("http://shop.test:%d/", w.Port)
+	// Bounded wait for the rulesets to go live after the install.
+	var got map[string]string
+	for end := time.Now().Add(20 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+		w.Reset()
+		ff.Go(t, w, url)
+		got = map[string]string{}
+		json.Unmarshal([]byte(FirefoxEval[string](t, ff, `JSON.stringify(window.__s)`)), &got)
+		if got["listed"] == "failed" || time.Now().After(end) {
+			break
+		}
+	}
+	checkUpstreamPage(t, w, got)
+}
+
+// builtWithRealLists builds both distributions with ../shared's EasyPrivacy
+// and EasyList as extra lists and returns the dist folder.
+func builtWithRealLists(t *testing.T) string {
+	t.Helper()
 	root := fixture.Root(t)
 	var lists []string
 	for _, n := range []string{"easyprivacy.txt", "easylist.txt"} {
@@ -186,27 +234,27 @@ func TestExtensionUpstreamRealLists(t *testing.T) {
 	if err := buildExtension(root, out, false, lists...); err != nil {
 		t.Fatal(err)
 	}
+	return out
+}
+
+// upstreamWorld serves shop.test: a page with a script from 0emm.com
+// (EasyPrivacy "||0emm.com^$third-party", in no list of ours) and one from
+// an unlisted host; each records whether it loaded in window.__s.
+func upstreamWorld(t *testing.T) *World {
 	var w *World
 	page := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+		rw.Header().Set("Cache-Control", "no-store")
 		fmt.Fprintf(rw, `<!doctype html><title>shop</title><script>window.__s = {};</script>
 <script src="http://0emm.com:%[1]d/t.js" onload="__s.listed = 'loaded'" onerror="__s.listed = 'failed'"></script>
 <script src="http://static.unlisted-cdn.test:%[1]d/app.js" onload="__s.other = 'loaded'" onerror="__s.other = 'failed'"></script>`, w.Port)
 	})
 	w = newWorld(t, map[string]http.Handler{"shop.test": page})
-	dir := filepath.Join(out, "chromium")
-	b := extBrowser(t, w, dir)
-	id := extensionID(t, b)
-	opt := openExtPage(t, b, id, "options.html")
-	sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
-	enabled := Eval[[]string](t, opt, `chrome.declarativeNetRequest.getEnabledRulesets()`)
-	if !slices.Contains(enabled, "upstream") {
-		t.Fatalf("enabled rulesets %v lack upstream", enabled)
-	}
-	w.Reset()
-	b.Navigate(t, w, fmt.Sprintf("http://shop.test:%d/", w.Port))
-	w.waitQuiet(500*time.Millisecond, 5*time.Second)
-	got := Eval[map[string]string](t, b, `window.__s`)
+	return w
+}
+
+func checkUpstreamPage(t *testing.T, w *World, got map[string]string) {
+	t.Helper()
 	if got["listed"] != "failed" || got["other"] != "loaded" {
 		t.Errorf("scripts: %v, want listed failed and other loaded", got)
 	}
