@@ -151,6 +151,13 @@ func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
 					seen[e.Value] = true
 					s.BlockHosts = append(s.BlockHosts, e.Value)
 				}
+				// Unscoped path signatures the guard matches as the core
+				// does: trackers on hosts that stay allowed (an SDK on a
+				// public CDN) added by the page's JS.
+				if e.Kind == catalog.KindPath && e.Domain == "" && blocked(e.Category) && guard.PathSupported(e.Value) && !seen["s:"+e.Value] {
+					seen["s:"+e.Value] = true
+					s.BlockPaths = append(s.BlockPaths, e.Value)
+				}
 				if e.Kind == catalog.KindPath && e.Domain == "" && blocked(e.Category) && !scriptPath(e.Value) && !seen["p:"+e.Value] {
 					// A beacon to the site's own host at a tracker's path
 					// signature (a first-party proxy) is refused too.

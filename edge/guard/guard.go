@@ -39,6 +39,23 @@ type Spec struct {
 	// ("/g/collect?v=2&tid=G-"): navigator.sendBeacon to a URL one matches
 	// is refused on any host, the site's own included.
 	BeaconPaths []string
+	// BlockPaths are path signatures in the same form that block every
+	// request (scripts, images, frames, fetch, XHR, beacons) on any host
+	// (an SDK a page's JS loads from a public CDN), matched as the core
+	// matches unscoped signatures. Only those PathSupported accepts.
+	BlockPaths []string
+}
+
+// PathSupported reports whether the guard matches signature sig exactly
+// as the core does for BlockPaths: the path starts with '/' and has no '*'
+// but an optional last one.
+func PathSupported(sig string) bool {
+	path, _, _ := strings.Cut(sig, "?")
+	if !strings.HasPrefix(path, "/") || len(path) < 2 {
+		return false
+	}
+	i := strings.IndexByte(path, '*')
+	return i < 0 || i == len(path)-1
 }
 
 //go:embed guard.min.js
@@ -82,8 +99,8 @@ func AppendScript(dst []byte, s Spec) []byte {
 // Size returns the exact length of Script(s).
 func Size(s Spec) int {
 	once.Do(prepare)
-	n := len(head) + len(tail) + len(`{"h":,"c":,"p":,"a":0,"b":}`)
-	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes, s.BeaconPaths} {
+	n := len(head) + len(tail) + len(`{"h":,"c":,"p":,"a":0,"b":,"s":}`)
+	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes, s.BeaconPaths, s.BlockPaths} {
 		n += 2 // []
 		for i, v := range l {
 			if i > 0 {
@@ -118,6 +135,8 @@ func appendData(dst []byte, s Spec) []byte {
 		dst = append(dst, `,"a":0,"b":`...)
 	}
 	dst = appendList(dst, s.BeaconPaths)
+	dst = append(dst, `,"s":`...)
+	dst = appendList(dst, s.BlockPaths)
 	return append(dst, '}')
 }
 
@@ -280,5 +299,13 @@ func (s Spec) Compact() Spec {
 		}
 	}
 	slices.Sort(out.BeaconPaths)
+	blocks := make(map[string]bool, len(s.BlockPaths))
+	for _, p := range s.BlockPaths {
+		if p != "" && !blocks[p] {
+			blocks[p] = true
+			out.BlockPaths = append(out.BlockPaths, p)
+		}
+	}
+	slices.Sort(out.BlockPaths)
 	return out
 }

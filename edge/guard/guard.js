@@ -3,7 +3,8 @@
 // page's JavaScript and drops writes of non-consented cookies. The data
 // object (h: host suffixes, c: exact cookie names, p: cookie name prefixes,
 // a: 1 when every hyperlink-auditing ping goes, b: path signatures that
-// block a sendBeacon to any host) replaces __CG_DATA__ per request; the
+// block a sendBeacon to any host; s: path signatures that block every
+// request on any host) replaces __CG_DATA__ per request; the
 // rest is minified once.
 (function () {
 	"use strict";
@@ -12,7 +13,7 @@
 	if (g.__consentguard) {
 		return;
 	}
-	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [], allPings = !!C.a, beaconSigs = C.b || [];
+	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [], allPings = !!C.a, beaconSigs = C.b || [], pathList = C.s || [];
 	var state = { blocked: [], hosts: hosts };
 	// URLs of click-to-load placeholders the visitor clicked: the restore
 	// script (wasm/embed) asks for each, with the click.
@@ -79,10 +80,93 @@
 		}
 	}
 
+	// Path signatures that block every request on any host (s), parsed
+	// once: [literal path, open?, params, anchored?], each param [name,
+	// value, prefix?] (catalog.ParsePath: an empty value or one ending in
+	// '*' or '-' is a prefix). Only signatures without a '*' but a last one.
+	var pathSigs = [];
+	for (var pi = 0; pi < pathList.length; pi++) {
+		var sq = String(pathList[pi]), qi = sq.indexOf("?");
+		var sp = qi < 0 ? sq : sq.slice(0, qi);
+		var prm = [];
+		if (qi >= 0) {
+			var kvs = sq.slice(qi + 1).split("&");
+			for (var ki = 0; ki < kvs.length; ki++) {
+				var eq = kvs[ki].indexOf("="), nm = eq < 0 ? kvs[ki] : kvs[ki].slice(0, eq), val = eq < 0 ? "" : kvs[ki].slice(eq + 1);
+				var star = val.charAt(val.length - 1) === "*";
+				prm.push([nm, star ? val.slice(0, -1) : val, val === "" || star || val.charAt(val.length - 1) === "-"]);
+			}
+		}
+		var open = sp.charAt(sp.length - 1) === "*";
+		// As wasm/tracker indexes them: a signature whose first segment (up
+		// to an '@' after its first byte) has the '*' matches the whole path
+		// only; the others at every path prefix.
+		var at = sp.indexOf("@");
+		var anchored = open && sp.indexOf("/", 1) < 0 && !(at > 1);
+		pathSigs.push([open ? sp.slice(0, -1) : sp, open || sp.charAt(sp.length - 1) === "/", prm, anchored]);
+	}
+
+	// sigHasParam: the raw query (without "?") carries the parameter.
+	function sigHasParam(p, q) {
+		var kvs = q.split("&");
+		for (var i = 0; i < kvs.length; i++) {
+			var kv = kvs[i];
+			if (kv.slice(0, p[0].length) !== p[0]) {
+				continue;
+			}
+			var rest = kv.slice(p[0].length);
+			if (rest !== "" && rest.charAt(0) !== "=") {
+				continue;
+			}
+			rest = rest.slice(1);
+			if (p[2] ? rest.slice(0, p[1].length) === p[1] : rest === p[1]) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// sigMatch: path (from one '/' on) matches a signature's path part: the
+	// whole path or a prefix ending at a '/', any prefix when open.
+	function sigMatch(sg, path, query) {
+		var lit = sg[0];
+		if (path.slice(0, lit.length) !== lit) {
+			return false;
+		}
+		if (!sg[1] && path.length !== lit.length && path.charAt(lit.length) !== "/") {
+			return false;
+		}
+		for (var i = 0; i < sg[2].length; i++) {
+			if (!sigHasParam(sg[2][i], query)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// pathBlocked: the path, or (for signatures keyed by a literal first
+	// segment) some suffix of it starting at a '/', matches a signature (an
+	// SDK's npm package on a public CDN, a first-party proxy's endpoint).
+	function pathBlocked(path, query) {
+		for (var sub = path; sub; ) {
+			for (var i = 0; i < pathSigs.length; i++) {
+				if ((sub === path || !pathSigs[i][3]) && sigMatch(pathSigs[i], sub, query)) {
+					return true;
+				}
+			}
+			var j = sub.indexOf("/", 1);
+			if (j < 0) {
+				return false;
+			}
+			sub = sub.slice(j);
+		}
+		return false;
+	}
+
 	// blocked reports whether a URL (string, URL or Request) points at a
-	// blocked host.
+	// blocked host or matches a blocked path signature (pathSigs).
 	function blocked(u) {
-		if (!hosts.length || u == null) {
+		if ((!hosts.length && !pathSigs.length) || u == null) {
 			return false;
 		}
 		try {
@@ -96,7 +180,7 @@
 			if (allowed.size && allowed.has(p.href)) {
 				return false;
 			}
-			return hostBlocked(p.hostname);
+			return hostBlocked(p.hostname) || (pathSigs.length > 0 && pathBlocked(p.pathname, p.search.slice(1)));
 		} catch (e) {
 			return false;
 		}
@@ -237,7 +321,7 @@
 		return false;
 	}
 
-	if (!hosts.length && !sigs.length && !allPings) {
+	if (!hosts.length && !sigs.length && !allPings && !pathSigs.length) {
 		return;
 	}
 

@@ -84,16 +84,17 @@ func TestDataLiteral(t *testing.T) {
 		spec Spec
 		want string
 	}{
-		{"empty", Spec{}, `{"h":[],"c":[],"p":[],"a":0,"b":[]}`},
-		{"hosts", Spec{BlockHosts: []string{"a.com", "b.net"}}, `{"h":["a.com","b.net"],"c":[],"p":[],"a":0,"b":[]}`},
-		{"cookies", Spec{BlockCookies: []string{"_gid"}, BlockCookiePrefixes: []string{"_ga"}}, `{"h":[],"c":["_gid"],"p":["_ga"],"a":0,"b":[]}`},
-		{"quote and backslash", Spec{BlockCookies: []string{`a"b\c`}}, `{"h":[],"c":["a\"b\\c"],"p":[],"a":0,"b":[]}`},
-		{"script end", Spec{BlockHosts: []string{"</script><script>alert(1)//"}}, `{"h":["\u003c/script\u003e\u003cscript\u003ealert(1)//"],"c":[],"p":[],"a":0,"b":[]}`},
-		{"ampersand controls", Spec{BlockCookies: []string{"a&b\n\t\x00"}}, `{"h":[],"c":["a\u0026b\u000a\u0009\u0000"],"p":[],"a":0,"b":[]}`},
-		{"line separators", Spec{BlockCookies: []string{"a\u2028b\u2029"}}, `{"h":[],"c":["a\u2028b\u2029"],"p":[],"a":0,"b":[]}`},
-		{"non-ascii kept", Spec{BlockHosts: []string{"bücher.de"}}, `{"h":["bücher.de"],"c":[],"p":[],"a":0,"b":[]}`},
-		{"invalid utf-8", Spec{BlockCookies: []string{"a\xffb"}}, `{"h":[],"c":["a\ufffdb"],"p":[],"a":0,"b":[]}`},
-		{"pings and beacon paths", Spec{BlockPings: true, BeaconPaths: []string{"/g/collect?v=2&tid=G-", "*/i/adsct"}}, `{"h":[],"c":[],"p":[],"a":1,"b":["/g/collect?v=2\u0026tid=G-","*/i/adsct"]}`},
+		{"empty", Spec{}, `{"h":[],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"hosts", Spec{BlockHosts: []string{"a.com", "b.net"}}, `{"h":["a.com","b.net"],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"cookies", Spec{BlockCookies: []string{"_gid"}, BlockCookiePrefixes: []string{"_ga"}}, `{"h":[],"c":["_gid"],"p":["_ga"],"a":0,"b":[],"s":[]}`},
+		{"quote and backslash", Spec{BlockCookies: []string{`a"b\c`}}, `{"h":[],"c":["a\"b\\c"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"script end", Spec{BlockHosts: []string{"</script><script>alert(1)//"}}, `{"h":["\u003c/script\u003e\u003cscript\u003ealert(1)//"],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"ampersand controls", Spec{BlockCookies: []string{"a&b\n\t\x00"}}, `{"h":[],"c":["a\u0026b\u000a\u0009\u0000"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"line separators", Spec{BlockCookies: []string{"a\u2028b\u2029"}}, `{"h":[],"c":["a\u2028b\u2029"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"non-ascii kept", Spec{BlockHosts: []string{"bücher.de"}}, `{"h":["bücher.de"],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"invalid utf-8", Spec{BlockCookies: []string{"a\xffb"}}, `{"h":[],"c":["a\ufffdb"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"pings and beacon paths", Spec{BlockPings: true, BeaconPaths: []string{"/g/collect?v=2&tid=G-", "*/i/adsct"}}, `{"h":[],"c":[],"p":[],"a":1,"b":["/g/collect?v=2\u0026tid=G-","*/i/adsct"],"s":[]}`},
+		{"block paths", Spec{BlockPaths: []string{"/search-insights@*", "/g/collect?v=2&tid=G-"}}, `{"h":[],"c":[],"p":[],"a":0,"b":[],"s":["/search-insights@*","/g/collect?v=2\u0026tid=G-"]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,12 +139,12 @@ func FuzzDataLiteral(f *testing.F) {
 	f.Add("</script>", "a\"b\\c", "\u2028")
 	f.Add("\xff\xfe", "\x00", "&amp;")
 	f.Fuzz(func(t *testing.T, h, c, p string) {
-		s := Spec{BlockHosts: []string{h, c}, BlockCookies: []string{c}, BlockCookiePrefixes: []string{p, h}, BlockPings: len(p)%2 == 1, BeaconPaths: []string{c, p}}
+		s := Spec{BlockHosts: []string{h, c}, BlockCookies: []string{c}, BlockCookiePrefixes: []string{p, h}, BlockPings: len(p)%2 == 1, BeaconPaths: []string{c, p}, BlockPaths: []string{p}}
 		lit := dataLiteral(t, s)
 		if bytes.ContainsAny(lit, "<>&\u2028\u2029\n\r") {
 			t.Fatalf("data literal contains an unescaped HTML/JS-sensitive character: %q", lit)
 		}
-		var got struct{ H, C, P, B []string }
+		var got struct{ H, C, P, B, S []string }
 		if err := json.Unmarshal(lit, &got); err != nil {
 			t.Fatalf("data literal is not JSON: %v: %q", err, lit)
 		}
@@ -157,10 +158,10 @@ func FuzzDataLiteral(f *testing.F) {
 			}
 			return b.String()
 		}
-		want := struct{ H, C, P, B []string }{[]string{fix(h), fix(c)}, []string{fix(c)}, []string{fix(p), fix(h)}, []string{fix(c), fix(p)}}
+		want := struct{ H, C, P, B, S []string }{[]string{fix(h), fix(c)}, []string{fix(c)}, []string{fix(p), fix(h)}, []string{fix(c), fix(p)}, []string{fix(p)}}
 		if strings.Join(got.H, "\x00") != strings.Join(want.H, "\x00") || strings.Join(got.B, "\x00") != strings.Join(want.B, "\x00") ||
 			strings.Join(got.C, "\x00") != strings.Join(want.C, "\x00") ||
-			strings.Join(got.P, "\x00") != strings.Join(want.P, "\x00") {
+			strings.Join(got.P, "\x00") != strings.Join(want.P, "\x00") || strings.Join(got.S, "\x00") != strings.Join(want.S, "\x00") {
 			t.Fatalf("round trip: got %q, want %q", got, want)
 		}
 		if Size(s) != len(Script(s)) {
