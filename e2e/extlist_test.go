@@ -189,6 +189,22 @@ func TestExtensionUpstreamRealLists(t *testing.T) {
 	b.Navigate(t, w, fmt.Sprintf("http://shop.test:%d/", w.Port))
 	w.waitQuiet(500*time.Millisecond, 5*time.Second)
 	checkUpstreamPage(t, w, Eval[map[string]string](t, b, `window.__s`))
+
+	// Every category granted and GPC off: the core blocks nothing, and the
+	// lists go off with our rulesets; back to the defaults, they are on.
+	for _, tc := range []struct {
+		settings string
+		on       bool
+	}{
+		{`{granted: ['functional', 'analytics', 'advertising', 'social', 'session-replay', 'tag-manager', 'fingerprinting'], gpc: false}`, false},
+		{`{granted: [], gpc: true}`, true},
+	} {
+		sendExt[map[string]any](t, opt, `{cmd: 'save', settings: `+tc.settings+`}`)
+		enabled := Eval[[]string](t, opt, `chrome.declarativeNetRequest.getEnabledRulesets()`)
+		if slices.Contains(enabled, "upstream") != tc.on {
+			t.Errorf("settings %s: enabled rulesets %v, want upstream on=%v", tc.settings, enabled, tc.on)
+		}
+	}
 }
 
 // TestFirefoxUpstreamRealLists is the same in Firefox ESR: the Firefox
