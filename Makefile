@@ -133,7 +133,10 @@ audit-peer: deps-chromium deps-node
 	$(GO) test -count=1 -tags e2e -timeout 40m -run TestAuditBlacklight -v ./e2e/
 
 ## extension: the browser extension, extension/dist/chromium and extension/dist/firefox (see extension/build).
+## EXT_LISTS="a.txt b.txt": extra Adblock Plus lists (EasyList, EasyPrivacy) for the "upstream" ruleset; none by default.
 EXT_DIST := $(CURDIR)/extension/dist
+EXT_LISTS ?=
+EXT_LIST_FLAGS = $(foreach l,$(EXT_LISTS),-list $(l))
 .PHONY: extension extension-zip deps-extension
 deps-extension:
 	@bash scripts/install-autoconsent.sh >/dev/null
@@ -141,12 +144,12 @@ deps-extension:
 
 extension: wasm deps-extension
 	$(GO) run ./extension/cmd/extbuild -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
-	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent $(EXT_LIST_FLAGS)
 
 ## extension-zip: store-ready zips, extension/dist/consentguard-{chromium,firefox}.zip.
 extension-zip: wasm deps-extension
 	$(GO) run ./extension/cmd/extbuild -zip -src extension/src -out $(EXT_DIST) -wasm $(BIN)/guard.wasm \
-	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent
+	  -root $(CURDIR) -wasm-exec "$(GOROOT)/lib/wasm/wasm_exec.js" -autoconsent $(NPM_DIR)/node_modules/@duckduckgo/autoconsent $(EXT_LIST_FLAGS)
 
 .PHONY: clean-extension
 clean: clean-extension

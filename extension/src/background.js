@@ -49,6 +49,12 @@ const CATEGORIES = ['functional', 'analytics', 'advertising', 'social', 'session
 // resourceTypes leaves out.
 const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest',
   'ping', 'csp_report', 'media', 'websocket', 'other'];
+// Rule priorities (dnr.PrioritySite, dnr.PriorityPause): above the static
+// rulesets (upstream lists 1-3, our categories and headers 4).
+const PRIORITY_SITE = 5;
+const PRIORITY_PAUSE = 6;
+const HAS_UPSTREAM = ((chrome.runtime.getManifest().declarative_net_request || {}).rule_resources || [])
+  .some((r) => r.id === 'upstream');
 const DEFAULTS = {
   version: 1,
   granted: [],        // categories granted everywhere (default: none)
@@ -127,6 +133,9 @@ async function applyNow() {
   (settings.gpc ? enable : disable).push('gpc');
   (settings.dnt ? enable : disable).push('dnt');
   (settings.params ? enable : disable).push('params');
+  // The extra lists of the build (dnr.RulesetUpstream), if any: on while
+  // any category is refused globally.
+  if (HAS_UPSTREAM) (blocked.size > 0 ? enable : disable).push('upstream');
   await chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
 
   const rules = [];
@@ -136,7 +145,7 @@ async function applyNow() {
     if (!o || typeof o !== 'object') continue;
     if (o.paused) {
       // Pause: nothing is blocked or changed on pages of this site.
-      add({ priority: 3, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
+      add({ priority: PRIORITY_PAUSE, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
       continue;
     }
     if (hasSiteChoice(o)) {
@@ -147,12 +156,12 @@ async function applyNow() {
         // category's rules with the opposite action, at a higher priority.
         const type = siteBlocked.has(cat) ? 'block' : 'allow';
         for (const r of await rulesetRules(cat)) {
-          add({ priority: 2, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
+          add({ priority: PRIORITY_SITE, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
           if (type === 'allow' && EMBED_CATEGORIES.includes(cat)) {
             // An embed allowed on this site loads its own resources too.
             const cond = Object.assign({}, r.condition, { initiatorDomains: [site], resourceTypes: ['sub_frame'] });
             delete cond.excludedResourceTypes;
-            add({ priority: 2, action: { type: 'allowAllRequests' }, condition: cond });
+            add({ priority: PRIORITY_SITE, action: { type: 'allowAllRequests' }, condition: cond });
           }
         }
       }
@@ -160,7 +169,7 @@ async function applyNow() {
     if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
       const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
       for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
-        add({ priority: 2, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
+        add({ priority: PRIORITY_SITE, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
       }
     }
   }
@@ -393,7 +402,7 @@ const BANNER_TYPES = new Set(['init', 'eval', 'popupFound', 'optOutResult', 'opt
 // are the vendor's too), dropped when the tab navigates or closes.
 // "Always allow" is the per-site consent of the popup.
 const EMBED_CATEGORIES = ['functional', 'social'];
-const ONCE_PRIORITY = 4; // over pause (3), per-site choices (2) and the rulesets (1)
+const ONCE_PRIORITY = PRIORITY_PAUSE + 1; // over pause, per-site choices, our rulesets and the upstream lists
 
 function exactURLCondition(url) {
   const u = url.split('#')[0];
@@ -492,20 +501,25 @@ chrome.cookies.onChanged.addListener((info) => {
 chrome.webRequest.onBeforeRequest.addListener((d) => {
   if (d.type !== 'main_frame') return;
   updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+  setBadge(d.tabId, 0);
   dropOnce(d.tabId); // "Load this once" is for one page view
 }, { urls: ['<all_urls>'], types: ['main_frame'] });
+
+// The badge is the number of blocked requests of the tab's page, the
+// popup's list, in every browser (Firefox has no DNR action count).
+function setBadge(tabId, n) {
+  chrome.action.setBadgeText({ tabId, text: n ? String(n) : '' }).catch(() => { /* tab gone */ });
+}
 
 chrome.webRequest.onErrorOccurred.addListener((d) => {
   if (!blockedError(d.error)) return;
   updateReport(d.tabId, (r) => {
-    if (r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+    // Once per URL and type: Firefox reports a blocked script twice (the
+    // parser's speculative preload, then the element's own load).
+    const dup = r.blocked.some((b) => b.url === d.url && b.type === d.type);
+    if (!dup && r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+    setBadge(d.tabId, r.blocked.length);
   });
-  if (!chrome.declarativeNetRequest.setExtensionActionOptions) {
-    chrome.storage.session.get('tab:' + d.tabId).then((g) => {
-      const n = ((g['tab:' + d.tabId] || {}).blocked || []).length;
-      chrome.action.setBadgeText({ tabId: d.tabId, text: n ? String(n) : '' });
-    });
-  }
 }, { urls: ['<all_urls>'] });
 
 
@@ -527,9 +541,6 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 async function setup() {
   const { settings } = await chrome.storage.local.get('settings');
   if (!settings) await chrome.storage.local.set({ settings: normalise({}) });
-  if (chrome.declarativeNetRequest.setExtensionActionOptions) {
-    try { await chrome.declarativeNetRequest.setExtensionActionOptions({ displayActionCountAsBadgeText: true }); } catch (e) { /* Firefox */ }
-  }
   await apply();
 }
 
