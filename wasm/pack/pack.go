@@ -4,7 +4,8 @@
 // strings, appended by a Writer and read back by a Reader.
 //
 // A Reader reads from a string, so that the strings it returns share the
-// snapshot's memory (an embedded string costs no copy). It never panics:
+// snapshot's memory (an embedded string costs no copy). Every number must be in
+// its shortest form, so that a value has one encoding. It never panics:
 // the first problem (a truncated varint, a length past the end) is kept,
 // later reads return zero values, and Err reports it with its byte offset.
 package pack
@@ -86,6 +87,10 @@ func (r *Reader) Uint() uint64 {
 		r.off++
 		v |= uint64(c&0x7f) << shift
 		if c < 0x80 {
+			if c == 0 && shift > 0 {
+				r.Fail("number not in its shortest form")
+				return 0
+			}
 			return v
 		}
 	}
