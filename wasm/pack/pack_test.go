@@ -53,7 +53,7 @@ func TestErrors(t *testing.T) {
 		{"number too long", strings.Repeat("\xff", 11), func(r *Reader) { r.Uint() }, "number too long"},
 		{"not shortest", "\x80\x00", func(r *Reader) { r.Uint() }, "byte 2: number not in its shortest form"},
 		{"above max", "\x05", func(r *Reader) { r.Int(4) }, "byte 1: value 5 above 4"},
-		{"string past end", "\x05ab", func(r *Reader) { r.String() }, "byte 1: string of 5 bytes, 2 left"},
+		{"string past end", "\x05ab", func(r *Reader) { _ = r.String() }, "byte 1: string of 5 bytes, 2 left"},
 		{"not a boolean", "\x02", func(r *Reader) { r.Bool() }, "not a boolean"},
 		{"left over", "\x01\x02", func(r *Reader) { r.Uint(); r.End() }, "byte 1: 1 bytes left over"},
 	} {
@@ -81,7 +81,7 @@ func FuzzReader(f *testing.F) {
 			before := r.Rest()
 			switch i % 3 {
 			case 0:
-				r.String()
+				_ = r.String()
 			case 1:
 				r.Uint()
 			case 2:
