@@ -22,12 +22,12 @@ func (db *DB) Snapshot() []byte {
 	w.Int(len(db.rules))
 	for i := range db.rules {
 		r := &db.rules[i]
-		w.String(r.pattern)
-		w.String(r.domain)
+		w.Ref(r.pattern)
+		w.Ref(r.domain)
 		w.Int(int(r.category))
-		w.String(r.vendor)
-		w.String(r.vendorName)
-		w.String(r.list)
+		w.Ref(r.vendor)
+		w.Ref(r.vendorName)
+		w.Ref(r.list)
 		w.Int(r.line)
 	}
 	w.Int(db.shadowed)
@@ -47,8 +47,8 @@ func FromSnapshot(data string) (*DB, error) {
 	n := r.Count()
 	entries := make([]Entry, 0, n)
 	for i := 0; i < n && r.Err() == nil; i++ {
-		entries = append(entries, Entry{Pattern: r.String(), Domain: r.String(), Category: consent.Category(r.Int(ncat)),
-			Vendor: r.String(), VendorName: r.String(), List: r.String(), Line: r.Int(maxLine)})
+		entries = append(entries, Entry{Pattern: r.Ref(), Domain: r.Ref(), Category: consent.Category(r.Int(ncat)),
+			Vendor: r.Ref(), VendorName: r.Ref(), List: r.Ref(), Line: r.Int(maxLine)})
 	}
 	shadowed := r.Int(maxLine)
 	r.End()

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/pack"
 )
 
 // TestSnapshotRoundTrip: the DB read back from a snapshot of cookies.txt is
@@ -27,16 +28,29 @@ func TestSnapshotRoundTrip(t *testing.T) {
 func TestSnapshotErrors(t *testing.T) {
 	_, db, _ := ourList(t)
 	snap := string(db.Snapshot())
-	rule := func(pattern, domain string) string {
-		return "\x01" + string(rune(len(pattern))) + pattern + string(rune(len(domain))) + domain + "\x03\x01v\x01V\x01l\x01"
+	// rules writes a snapshot of rules given as pattern, domain pairs.
+	rules := func(pd ...string) string {
+		w := &pack.Writer{B: []byte(snapMagic)}
+		w.Int(len(pd) / 2)
+		for i := 0; i < len(pd); i += 2 {
+			w.Ref(pd[i])
+			w.Ref(pd[i+1])
+			w.Int(int(consent.Analytics))
+			w.Ref("v")
+			w.Ref("V")
+			w.Ref("l")
+			w.Int(1)
+		}
+		w.Int(0)
+		return string(w.B)
 	}
 	for _, tc := range []struct{ name, in, want string }{
 		{"empty", "", "not a serialised cookie DB"},
 		{"truncated", snap[:len(snap)/2], "cookie snapshot: rules: byte "},
 		{"trailing", snap + "x", "bytes left over"},
-		{"bad pattern", snapMagic + rule("a b", "") + "\x00", `l:1: cookie "a b": bad character ' '`},
-		{"domain not canonical", snapMagic + rule("x", ".A.b") + "\x00", `rule 0: domain ".A.b" not in canonical form`},
-		{"repeated", snapMagic + "\x02" + rule("x", "")[1:] + rule("x", "")[1:] + "\x00", "1 rules repeat"},
+		{"bad pattern", rules("a b", ""), `l:1: cookie "a b": bad character ' '`},
+		{"domain not canonical", rules("x", ".A.b"), `rule 0: domain ".A.b" not in canonical form`},
+		{"repeated", rules("x", "", "x", ""), "1 rules repeat"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db, err := FromSnapshot(tc.in)
@@ -53,7 +67,10 @@ func FuzzSnapshot(f *testing.F) {
 	_, db, _ := ourList(f)
 	f.Add(string(db.Snapshot()))
 	f.Add(string(NewDB().Snapshot()))
-	f.Add(snapMagic + "\x02\x03_ga\x00\x03\x01v\x01V\x01l\x01\x05mp_*x\x05a.com\x04\x01w\x01W\x01l\x02\x00")
+	two := NewDB()
+	two.Add(Entry{Pattern: "_ga", Category: consent.Analytics, Vendor: "v", VendorName: "V", List: "l", Line: 1},
+		Entry{Pattern: "mp_*x", Domain: "a.com", Category: consent.Advertising, Vendor: "w", VendorName: "W", List: "l", Line: 2})
+	f.Add(string(two.Snapshot()))
 	f.Fuzz(func(t *testing.T, data string) {
 		db, err := FromSnapshot(data)
 		if err != nil {

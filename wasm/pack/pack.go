@@ -14,7 +14,24 @@ import "github.com/consentguard/consentguard/wasm/msg"
 
 // Writer appends values to a byte slice.
 type Writer struct {
-	B []byte
+	B    []byte
+	refs map[string]int // strings written by Ref, by their number
+}
+
+// Ref appends s once: the first time as 0 then the string, after that as
+// its number (1 for the first string written by Ref, ...). Snapshots repeat
+// vendor ids, hosts and file names; Ref keeps each once.
+func (w *Writer) Ref(s string) {
+	if i, ok := w.refs[s]; ok {
+		w.Int(i)
+		return
+	}
+	if w.refs == nil {
+		w.refs = map[string]int{}
+	}
+	w.refs[s] = len(w.refs) + 1
+	w.Uint(0)
+	w.String(s)
 }
 
 // Uint appends v as an unsigned varint.
@@ -51,9 +68,30 @@ func (w *Writer) Bool(b bool) {
 
 // Reader reads what a Writer wrote.
 type Reader struct {
-	s   string
-	off int
-	err error
+	s    string
+	off  int
+	err  error
+	refs []string // strings read by Ref, in order
+}
+
+// Ref reads a string written by Writer.Ref.
+func (r *Reader) Ref() string {
+	i := r.Uint()
+	if r.err != nil {
+		return ""
+	}
+	if i == 0 {
+		s := r.String()
+		if r.err == nil {
+			r.refs = append(r.refs, s)
+		}
+		return s
+	}
+	if i > uint64(len(r.refs)) {
+		r.Fail(msg.Sprintf("string #%d of %d", i, len(r.refs)))
+		return ""
+	}
+	return r.refs[i-1]
 }
 
 // NewReader reads s.

@@ -15,6 +15,9 @@ func TestRoundTrip(t *testing.T) {
 	w.String("héllo")
 	w.Bool(true)
 	w.Bool(false)
+	w.Ref("a.example")
+	w.Ref("b")
+	w.Ref("a.example")
 	r := NewReader(string(w.B))
 	if v := r.Uint(); v != 0 {
 		t.Errorf("Uint = %d, want 0", v)
@@ -37,9 +40,15 @@ func TestRoundTrip(t *testing.T) {
 	if !r.Bool() || r.Bool() {
 		t.Error("Bool round trip")
 	}
+	if a, b, c := r.Ref(), r.Ref(), r.Ref(); a != "a.example" || b != "b" || c != "a.example" {
+		t.Errorf("Ref = %q %q %q", a, b, c)
+	}
 	r.End()
 	if r.Err() != nil {
 		t.Fatal(r.Err())
+	}
+	if n := len(w.B); n != 39 {
+		t.Errorf("written %d bytes, want 39 (a repeated Ref is one byte)", n)
 	}
 }
 
@@ -54,6 +63,7 @@ func TestErrors(t *testing.T) {
 		{"not shortest", "\x80\x00", func(r *Reader) { r.Uint() }, "byte 2: number not in its shortest form"},
 		{"above max", "\x05", func(r *Reader) { r.Int(4) }, "byte 1: value 5 above 4"},
 		{"string past end", "\x05ab", func(r *Reader) { _ = r.String() }, "byte 1: string of 5 bytes, 2 left"},
+		{"unknown ref", "\x00\x01a\x02", func(r *Reader) { r.Ref(); r.Ref() }, "byte 4: string #2 of 1"},
 		{"not a boolean", "\x02", func(r *Reader) { r.Bool() }, "not a boolean"},
 		{"left over", "\x01\x02", func(r *Reader) { r.Uint(); r.End() }, "byte 1: 1 bytes left over"},
 	} {
@@ -79,7 +89,9 @@ func FuzzReader(f *testing.F) {
 		r := NewReader(s)
 		for i := 0; i < 64 && r.Err() == nil && r.Rest() > 0; i++ {
 			before := r.Rest()
-			switch i % 3 {
+			switch i % 4 {
+			case 3:
+				_ = r.Ref()
 			case 0:
 				_ = r.String()
 			case 1:

@@ -32,8 +32,8 @@ func (db *DB) Snapshot() []byte {
 	for _, h := range db.hostList {
 		w.Int(int(h.vendor))
 		w.Int(int(h.category))
-		w.String(h.pattern)
-		w.String(h.file)
+		w.Ref(h.pattern)
+		w.Ref(h.file)
 		w.Int(h.line)
 	}
 	w.Int(len(db.paths))
@@ -44,39 +44,39 @@ func (db *DB) Snapshot() []byte {
 }
 
 func writeVendor(w *pack.Writer, v *catalog.Vendor) {
-	w.String(v.ID)
-	w.String(v.Name)
-	w.String(v.Owner)
+	w.Ref(v.ID)
+	w.Ref(v.Name)
+	w.Ref(v.Owner)
 	w.Int(int(v.Category))
 	w.Int(v.Line)
 	w.Int(len(v.Sources))
 	for _, s := range v.Sources {
-		w.String(s)
+		w.Ref(s)
 	}
 	w.Int(len(v.Entries))
 	for _, e := range v.Entries {
-		w.String(e.Kind)
-		w.String(e.Value)
+		w.Ref(e.Kind)
+		w.Ref(e.Value)
 		w.Int(int(e.Category))
-		w.String(e.Domain)
+		w.Ref(e.Domain)
 		w.Int(e.Line)
 	}
 }
 
 func writePath(w *pack.Writer, p *pathEntry) {
-	w.String(p.sig.Pattern)
+	w.Ref(p.sig.Pattern)
 	w.Int(len(p.sig.Params))
 	for _, q := range p.sig.Params {
-		w.String(q.Name)
-		w.String(q.Value)
+		w.Ref(q.Name)
+		w.Ref(q.Value)
 		w.Bool(q.Prefix)
 	}
-	w.String(p.prefix)
-	w.String(p.literal)
+	w.Ref(p.prefix)
+	w.Ref(p.literal)
 	w.Int(int(p.vendor))
 	w.Int(int(p.category))
-	w.String(p.pattern)
-	w.String(p.domain)
+	w.Ref(p.pattern)
+	w.Ref(p.domain)
 }
 
 // maxLine bounds a line number in the serialised form.
@@ -130,11 +130,11 @@ func (d *decoder) vendors(db *DB) {
 	db.vendors = make([]catalog.Vendor, 0, n)
 	db.byID = make(map[string]int32, n)
 	for i := 0; i < n && d.r.Err() == nil; i++ {
-		v := catalog.Vendor{ID: d.r.String(), Name: d.r.String(), Owner: d.r.String(), Category: d.category(), Line: d.r.Int(maxLine)}
+		v := catalog.Vendor{ID: d.r.Ref(), Name: d.r.Ref(), Owner: d.r.Ref(), Category: d.category(), Line: d.r.Int(maxLine)}
 		if ns := d.r.Count(); ns > 0 {
 			v.Sources = make([]string, ns)
 			for j := range v.Sources {
-				v.Sources[j] = d.r.String()
+				v.Sources[j] = d.r.Ref()
 			}
 		}
 		v.Entries = make([]catalog.Entry, d.r.Count())
@@ -150,7 +150,7 @@ func (d *decoder) vendors(db *DB) {
 }
 
 func (d *decoder) entry() catalog.Entry {
-	e := catalog.Entry{Kind: d.r.String(), Value: d.r.String(), Category: d.category(), Domain: d.r.String(), Line: d.r.Int(maxLine)}
+	e := catalog.Entry{Kind: d.r.Ref(), Value: d.r.Ref(), Category: d.category(), Domain: d.r.Ref(), Line: d.r.Int(maxLine)}
 	switch e.Kind {
 	case catalog.KindHost, catalog.KindPath, catalog.KindCookie:
 	default:
@@ -175,7 +175,7 @@ func (d *decoder) hosts(db *DB) {
 	db.hostList = make([]hostEntry, 0, n)
 	db.hosts = make(map[string]int32, n)
 	for i := 0; i < n && d.r.Err() == nil; i++ {
-		h := hostEntry{vendor: d.vendor(), category: d.category(), pattern: d.r.String(), file: d.r.String(), line: d.r.Int(maxLine)}
+		h := hostEntry{vendor: d.vendor(), category: d.category(), pattern: d.r.Ref(), file: d.r.Ref(), line: d.r.Int(maxLine)}
 		if _, dup := db.hosts[h.pattern]; dup {
 			d.r.Fail(msg.Sprintf("host %q twice", h.pattern))
 		}
@@ -192,16 +192,16 @@ func (d *decoder) paths(db *DB) {
 	}
 	for i := 0; i < n && d.r.Err() == nil; i++ {
 		var p pathEntry
-		p.sig.Pattern = d.r.String()
+		p.sig.Pattern = d.r.Ref()
 		if np := d.r.Count(); np > 0 {
 			p.sig.Params = make([]catalog.Param, np)
 			for j := range p.sig.Params {
-				p.sig.Params[j] = catalog.Param{Name: d.r.String(), Value: d.r.String(), Prefix: d.r.Bool()}
+				p.sig.Params[j] = catalog.Param{Name: d.r.Ref(), Value: d.r.Ref(), Prefix: d.r.Bool()}
 			}
 		}
-		p.prefix, p.literal = d.r.String(), d.r.String()
+		p.prefix, p.literal = d.r.Ref(), d.r.Ref()
 		p.vendor, p.category = d.vendor(), d.category()
-		p.pattern, p.domain = d.r.String(), d.r.String()
+		p.pattern, p.domain = d.r.Ref(), d.r.Ref()
 		if d.r.Err() == nil && (p.sig.Pattern == "" || p.sig.Pattern[0] != '/' && p.sig.Pattern[0] != '*') {
 			d.r.Fail(msg.Sprintf("path pattern %q does not start with '/' or '*'", p.sig.Pattern))
 		}

@@ -2,6 +2,8 @@ package tracker
 
 import (
 	"reflect"
+
+	"github.com/consentguard/consentguard/wasm/catalog"
 	"strings"
 	"testing"
 )
@@ -33,7 +35,7 @@ func TestSnapshotErrors(t *testing.T) {
 		{"text form", magic + "[a] A\n", "not a serialised tracker DB"},
 		{"truncated", snap[:len(snap)/2], "tracker snapshot: "},
 		{"trailing", snap + "x", "bytes left over"},
-		{"category none", snapMagic + "\x01\x01a\x00\x00\x00", "vendors: byte 6: category none"},
+		{"category none", snapMagic + "\x01\x00\x01a\x00\x01A\x02\x00", "vendors: byte 9: category none"},
 		{"bad host vendor", snapMagic + "\x00\x01\x05", "hosts: byte 3: vendor 5 of 0"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,9 +53,11 @@ func TestSnapshotErrors(t *testing.T) {
 func FuzzSnapshot(f *testing.F) {
 	db, _ := Compile(shippedCatalogs(f, false)...)
 	f.Add(string(db.Snapshot()))
-	mini, _ := Compile()
-	f.Add(string(mini.Snapshot()))
-	f.Add(snapMagic + "\x01\x01a\x01A\x00\x03\x01\x01\x01u\x01\x04host\x03a.b\x03\x00\x01\x01\x00\x03\x03a.b\x01f\x01\x01\x01/x\x00\x01/\x01x\x00\x03\x02/x\x00")
+	empty, _ := Compile()
+	f.Add(string(empty.Snapshot()))
+	c, _ := catalog.Parse("f.txt", []byte("[a] A\ncategory analytics\nsource https://a.example/\nhost a.b\npath /x?y=z domain=a.b\npath /*/t\ncookie _a\n"))
+	small, _ := Compile(c)
+	f.Add(string(small.Snapshot()))
 	f.Fuzz(func(t *testing.T, data string) {
 		db, err := FromSnapshot(data)
 		if err != nil {
