@@ -55,7 +55,8 @@ func FromSnapshot(data string) (*DB, error) {
 	if err := r.Err(); err != nil {
 		return nil, msg.Errorf("cookie snapshot: rules: %w", err)
 	}
-	db := NewDB()
+	db := &DB{rules: make([]rule, 0, len(entries)), exact: make(map[string][]int32, len(entries)),
+		prefix: map[string][]int32{}, seen: make(map[string]struct{}, len(entries))}
 	if errs := db.Add(entries...); len(errs) > 0 {
 		return nil, msg.Errorf("cookie snapshot: %w", errs[0])
 	}

@@ -82,6 +82,9 @@ func (r *Reader) Ref() string {
 	}
 	if i == 0 {
 		s := r.String()
+		if r.refs == nil {
+			r.refs = make([]string, 0, len(r.s)/32+1) // snapshots: a new string every ~30 bytes
+		}
 		if r.err == nil {
 			r.refs = append(r.refs, s)
 		}
