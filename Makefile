@@ -16,7 +16,7 @@ WASM_PKGS := ./wasm/... ./edge/...
 # Packages with a guard-tagged variant (the extension's core, `make wasm`), also tested with -tags guard.
 GUARD_PKGS := ./wasm/consent ./wasm/msg
 
-.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm bench-workerd fuzz wasm startup size lists edge clean deps deps-node deps-chromium build
+.PHONY: all demo test test-unit test-wasm test-e2e vet bench bench-wasm bench-workerd fuzz wasm startup size lists edge clean deps deps-node deps-chromium build audit-e2e audit-peer
 
 all: build
 
@@ -49,7 +49,7 @@ test-wasm: deps-node
 
 test-e2e: deps
 	@if ls e2e/*_test.go >/dev/null 2>&1; then \
-	  $(GO) test -count=1 -tags e2e -timeout 20m ./e2e/...; \
+	  $(GO) test -count=1 -tags e2e -timeout 50m -skip TestAuditBlacklight ./e2e/...; \
 	else echo "make test-e2e: no e2e tests in this tree"; fi
 
 deps: deps-node deps-chromium deps-extension deps-firefox deps-peer-pages
@@ -127,6 +127,15 @@ edge:
 
 clean:
 	rm -rf $(BIN) edge/build
+
+## audit-e2e: the audit's browser tests alone (fixture sites, golden reports, bad input).
+audit-e2e: deps-chromium
+	$(GO) test -count=1 -tags e2e -timeout 20m -run 'TestAudit(Fixtures|BadInput|Remote)' ./e2e/
+
+## audit-peer: Blacklight (npm, into .cache/blacklight) and our audit on the same 10 pages; figures in .cache/audit-peer.json.
+audit-peer: deps-chromium deps-node
+	sh scripts/install-blacklight.sh >/dev/null
+	$(GO) test -count=1 -tags e2e -timeout 40m -run TestAuditBlacklight -v ./e2e/
 
 ## extension: the browser extension, extension/dist/chromium and extension/dist/firefox (see extension/build).
 EXT_DIST := $(CURDIR)/extension/dist

@@ -16,6 +16,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/consentguard/consentguard/audit"
 	"github.com/consentguard/consentguard/internal/fixture"
 	"math/big"
 	"net"
@@ -345,27 +346,12 @@ func chromiumPath(t testing.TB) string {
 // extension by appending chromedp.Flag("load-extension", dir) and
 // chromedp.Flag("disable-extensions-except", dir)).
 func BrowserOptions(t testing.TB, w *World, userDataDir string) []chromedp.ExecAllocatorOption {
-	return []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath(t)),
-		chromedp.UserDataDir(userDataDir),
-		chromedp.Flag("headless", "new"),
-		chromedp.Flag("no-first-run", true),
-		chromedp.Flag("no-default-browser-check", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("disable-breakpad", true),
-		chromedp.Flag("disable-features", "Translate,OptimizationHints,MediaRouter,InterestFeedContentSuggestions"),
-		chromedp.Flag("metrics-recording-only", true),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
+	opts := append([]chromedp.ExecAllocatorOption{chromedp.ExecPath(chromiumPath(t)), chromedp.UserDataDir(userDataDir)}, audit.QuietFlags()...)
+	return append(opts,
 		// Every host name resolves to the loopback world.
 		chromedp.Flag("host-resolver-rules", fmt.Sprintf("MAP * 127.0.0.1:%d", w.Port)),
 		chromedp.Flag("ignore-certificate-errors-spki-list", w.SPKI),
-	}
+	)
 }
 
 // Browser is a headless Chromium with a fresh profile.

@@ -31,18 +31,25 @@ func siteWorld(t *testing.T) (*World, *Origin) {
 func workerWorld(t *testing.T) (*World, *Origin) {
 	t.Helper()
 	o := newOrigin(t)
-	wd := startWorkerd(t, buildWorker(t, "./edge/worker"), edgeVars(o.URL))
+	rp := workerFront(t, o.URL)
+	w := newWorld(t, map[string]http.Handler{siteHost: rp, "www." + siteHost: rp})
+	return w, o
+}
+
+// workerFront starts the built Worker in workerd in front of origin and
+// returns the handler that passes the world's site requests on to it.
+func workerFront(t *testing.T, origin string) http.Handler {
+	t.Helper()
+	wd := startWorkerd(t, buildWorker(t, "./edge/worker"), edgeVars(origin))
 	target, err := url.Parse(wd.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+	return &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
 		pr.SetURL(target)
 		pr.Out.Host = pr.In.Host
 		pr.SetXForwarded()
 	}}
-	w := newWorld(t, map[string]http.Handler{siteHost: rp, "www." + siteHost: rp})
-	return w, o
 }
 
 // fronts are the two ways the site is served to the browser: the native

@@ -152,9 +152,11 @@ func TestFirefoxExtension(t *testing.T) {
 		t.Fatalf("webExtension.install %s: %v", ext, err)
 	}
 	t.Logf("installed %s as %s", ext, id)
-	// Static rulesets are live once installed; give the background page a
-	// moment to apply the stored consent (default: nothing granted).
-	time.Sleep(time.Second)
+	// Firefox registers the static rulesets and starts the background page
+	// asynchronously after the install answers: wait, bounded, until the
+	// origin sees Sec-GPC on a navigation (a busy machine takes seconds),
+	// then check everything on a fresh load.
+	waitFirefoxExtensionLive(t, ff, w, site, url, 30*time.Second)
 
 	w.Reset()
 	site.reset()
@@ -190,5 +192,23 @@ func TestFirefoxExtension(t *testing.T) {
 	}
 	if txt := FirefoxEval[string](t, ff, "document.getElementById('text').textContent"); txt != "Fresh coffee beans" {
 		t.Errorf("page text %q", txt)
+	}
+}
+
+// waitFirefoxExtensionLive navigates to url until the origin sees Sec-GPC: 1,
+// or fails the test after limit.
+func waitFirefoxExtensionLive(t *testing.T, ff *Firefox, w *World, site *ffSiteHandler, url string, limit time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for {
+		site.reset()
+		ff.Go(t, w, url)
+		if h, ok := site.last("/"); ok && h.Get("Sec-GPC") == "1" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the extension sent no Sec-GPC within %v of its install", limit)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }

@@ -376,6 +376,12 @@ func (p *Proxy) proxy(w http.ResponseWriter, r *http.Request, host string) {
 		errorPage(w, http.StatusRequestEntityTooLarge, "Request body too large.")
 		return
 	}
+	if !p.cfg.ReportOnly {
+		if d, ok := p.firstPartyTracker(r, st); ok {
+			p.refuseTracker(w, d, &rep, source)
+			return
+		}
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(p.cfg.Timeout))
 	defer cancel()
 	out, removedCookies, err := p.outbound(ctx, r, host, st)
@@ -644,7 +650,7 @@ func (p *Proxy) done(rep *Report, source string) {
 	if rep.Err != nil {
 		lvl = slog.LevelError
 	}
-	if (rep.HTML || rep.Cookies > 0 || rep.Err != nil) && p.log.Enabled(context.Background(), lvl) {
+	if (rep.HTML || rep.Cookies > 0 || rep.Err != nil || len(rep.Items) > 0) && p.log.Enabled(context.Background(), lvl) {
 		p.log.Log(context.Background(), lvl, "edge", "url", rep.URL, "status", rep.Status, "consent", source,
 			"report_only", rep.ReportOnly, "summary", rep.Summary(), "removed", rep.ItemList(),
 			"rewrite_ms", float64(rep.Rewrite.Microseconds())/1000, "err", rep.Err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/consentguard/consentguard/edge/guard"
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/embed"
 )
 
 // GuardPrefix starts the path of the external guard script:
@@ -35,6 +36,9 @@ func (p *Proxy) guardFile(eff consent.Set) *guardFile {
 		return v.(*guardFile)
 	}
 	body := guard.Script(p.guardSpec(eff).Compact())
+	if embed.Needed(eff) {
+		body = append(body, embed.Script...) // restores click-to-load placeholders (edge/embed.go)
+	}
 	if p.cfg.Banner.Enabled {
 		body = append(body, bannerScript...)
 	}

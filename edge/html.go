@@ -84,6 +84,7 @@ func (p *Proxy) serveHTML(w http.ResponseWriter, r *http.Request, resp *http.Res
 			plan = planCSP(csp, sh, inj.styleHash)
 			plan.inlineGuard = true
 		}
+		pg.scriptless = plan.noScript
 		if plan.header != "" {
 			h.Set("Content-Security-Policy", plan.header) // replaces every original value
 		}
@@ -535,6 +536,7 @@ type page struct {
 	dcBase     *url.URL       // base when dc was looked up
 	rep        *Report
 	reportOnly bool
+	scriptless bool // the page's CSP forbids every script: nothing is injected
 	failed     error
 }
 
@@ -663,8 +665,10 @@ func (pg *page) startTag(e *rewrite.Element) (a rewrite.Action) {
 			}
 		}
 	case "a", "area":
-		return pg.dropListAttr(e, "ping", filter.TypePing, string(name)+" ping")
-	case "iframe", "frame":
+		return pg.ping(e, string(name)+" ping")
+	case "iframe":
+		return pg.iframe(e)
+	case "frame":
 		return pg.resource(e, "src", filter.TypeSubdocument, "iframe")
 	case "embed":
 		return pg.resource(e, "src", filter.TypeObject, "embed")

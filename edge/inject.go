@@ -141,6 +141,7 @@ func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
 	blocked := func(c consent.Category) bool {
 		return c != consent.None && !eff.Has(c) && !consent.AlwaysAllowed.Has(c)
 	}
+	s.BlockPings = blocked(consent.Analytics) // hyperlink auditing is click measurement (edge/beacon.go)
 	seen := map[string]bool{}
 	if db := p.eng.Trackers(); db != nil {
 		for _, id := range db.VendorIDs() {
@@ -149,6 +150,19 @@ func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
 				if e.Kind == catalog.KindHost && blocked(e.Category) && !p.sites[e.Value] && !seen[e.Value] {
 					seen[e.Value] = true
 					s.BlockHosts = append(s.BlockHosts, e.Value)
+				}
+				// Unscoped path signatures the guard matches as the core
+				// does: trackers on hosts that stay allowed (an SDK on a
+				// public CDN) added by the page's JS.
+				if e.Kind == catalog.KindPath && e.Domain == "" && blocked(e.Category) && guard.PathSupported(e.Value) && !seen["s:"+e.Value] {
+					seen["s:"+e.Value] = true
+					s.BlockPaths = append(s.BlockPaths, e.Value)
+				}
+				if e.Kind == catalog.KindPath && e.Domain == "" && blocked(e.Category) && !scriptPath(e.Value) && !seen["p:"+e.Value] {
+					// A beacon to the site's own host at a tracker's path
+					// signature (a first-party proxy) is refused too.
+					seen["p:"+e.Value] = true
+					s.BeaconPaths = append(s.BeaconPaths, e.Value)
 				}
 			}
 		}
@@ -169,6 +183,15 @@ func (p *Proxy) guardSpec(eff consent.Set) guard.Spec {
 		})
 	}
 	return s
+}
+
+// scriptPath reports whether a path signature names a script or a page
+// ("/gtm.js?id=GTM-", "/gtag/js?id=", "/ns.html?id=GTM-"): never the
+// target of a beacon, so the guard does not carry it.
+func scriptPath(sig string) bool {
+	path, _, _ := strings.Cut(sig, "?")
+	return strings.HasSuffix(path, ".js") || strings.Contains(path, ".js/") || strings.HasSuffix(path, "/js") ||
+		strings.HasSuffix(path, ".html")
 }
 
 // cookieScopeApplies reports whether a cookie entry scoped to domain (""

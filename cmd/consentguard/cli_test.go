@@ -211,7 +211,8 @@ func TestDemoProxy(t *testing.T) {
 		// Home page, no choice: GA, GTM, the Meta pixel and YouTube go.
 		"script https://www.googletagmanager.com/gtag/js?id=G-DEMO1234 (analytics google-analytics)",
 		"img https://www.facebook.com/tr?id=1234567890&ev=PageView&noscript=1 (advertising meta)",
-		"iframe https://www.youtube.com/embed/dQw4w9WgXcQ (functional youtube)",
+		"iframe placeholder https://www.youtube.com/embed/dQw4w9WgXcQ (functional youtube)",
+		"a ping /stats/click?item=kenya (analytics hyperlink-auditing)",
 		"set-cookie _ga (analytics)",
 	} {
 		if !strings.Contains(out, want) {

@@ -15,7 +15,7 @@ func ExampleScript() {
 	})
 	// Inject as <script>...</script> at the start of <head>; with a CSP,
 	// add guard.Hash(js) to script-src.
-	fmt.Println(strings.Contains(string(js), `{"h":["google-analytics.com","doubleclick.net"],"c":["_gid"],"p":["_ga"]}`))
+	fmt.Println(strings.Contains(string(js), `{"h":["google-analytics.com","doubleclick.net"],"c":["_gid"],"p":["_ga"],"a":0,"b":[],"s":[]}`))
 	fmt.Println(strings.HasPrefix(guard.Hash(js), "'sha256-"))
 	// Output:
 	// true

@@ -32,6 +32,30 @@ type Spec struct {
 	BlockCookies []string
 	// BlockCookiePrefixes are cookie name prefixes ("_ga_", "_hj").
 	BlockCookiePrefixes []string
+	// BlockPings removes every hyperlink-auditing ping (a link's ping
+	// attribute), whatever its host: pings only report clicks.
+	BlockPings bool
+	// BeaconPaths are path signatures in wasm/catalog's canonical form
+	// ("/g/collect?v=2&tid=G-"): navigator.sendBeacon to a URL one matches
+	// is refused on any host, the site's own included.
+	BeaconPaths []string
+	// BlockPaths are path signatures in the same form that block every
+	// request (scripts, images, frames, fetch, XHR, beacons) on any host
+	// (an SDK a page's JS loads from a public CDN), matched as the core
+	// matches unscoped signatures. Only those PathSupported accepts.
+	BlockPaths []string
+}
+
+// PathSupported reports whether the guard matches signature sig exactly
+// as the core does for BlockPaths: the path starts with '/' and has no '*'
+// but an optional last one.
+func PathSupported(sig string) bool {
+	path, _, _ := strings.Cut(sig, "?")
+	if !strings.HasPrefix(path, "/") || len(path) < 2 {
+		return false
+	}
+	i := strings.IndexByte(path, '*')
+	return i < 0 || i == len(path)-1
 }
 
 //go:embed guard.min.js
@@ -75,8 +99,8 @@ func AppendScript(dst []byte, s Spec) []byte {
 // Size returns the exact length of Script(s).
 func Size(s Spec) int {
 	once.Do(prepare)
-	n := len(head) + len(tail) + len(`{"h":,"c":,"p":}`)
-	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes} {
+	n := len(head) + len(tail) + len(`{"h":,"c":,"p":,"a":0,"b":,"s":}`)
+	for _, l := range [][]string{s.BlockHosts, s.BlockCookies, s.BlockCookiePrefixes, s.BeaconPaths, s.BlockPaths} {
 		n += 2 // []
 		for i, v := range l {
 			if i > 0 {
@@ -105,6 +129,14 @@ func appendData(dst []byte, s Spec) []byte {
 	dst = appendList(dst, s.BlockCookies)
 	dst = append(dst, `,"p":`...)
 	dst = appendList(dst, s.BlockCookiePrefixes)
+	if s.BlockPings {
+		dst = append(dst, `,"a":1,"b":`...)
+	} else {
+		dst = append(dst, `,"a":0,"b":`...)
+	}
+	dst = appendList(dst, s.BeaconPaths)
+	dst = append(dst, `,"s":`...)
+	dst = appendList(dst, s.BlockPaths)
 	return append(dst, '}')
 }
 
@@ -258,5 +290,22 @@ func (s Spec) Compact() Spec {
 		}
 	}
 	slices.Sort(out.BlockCookies)
+	out.BlockPings = s.BlockPings
+	paths := make(map[string]bool, len(s.BeaconPaths))
+	for _, p := range s.BeaconPaths {
+		if p != "" && !paths[p] {
+			paths[p] = true
+			out.BeaconPaths = append(out.BeaconPaths, p)
+		}
+	}
+	slices.Sort(out.BeaconPaths)
+	blocks := make(map[string]bool, len(s.BlockPaths))
+	for _, p := range s.BlockPaths {
+		if p != "" && !blocks[p] {
+			blocks[p] = true
+			out.BlockPaths = append(out.BlockPaths, p)
+		}
+	}
+	slices.Sort(out.BlockPaths)
 	return out
 }

@@ -1,8 +1,11 @@
 // consentguard runtime guard. Injected at the start of <head> by the edge
 // proxy. It blocks requests to non-consented tracker hosts made later by the
 // page's JavaScript and drops writes of non-consented cookies. The data
-// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes)
-// replaces __CG_DATA__ per request; the rest is minified once.
+// object (h: host suffixes, c: exact cookie names, p: cookie name prefixes,
+// a: 1 when every hyperlink-auditing ping goes, b: path signatures that
+// block a sendBeacon to any host; s: path signatures that block every
+// request on any host) replaces __CG_DATA__ per request; the
+// rest is minified once.
 (function () {
 	"use strict";
 	var C = __CG_DATA__;
@@ -10,8 +13,27 @@
 	if (g.__consentguard) {
 		return;
 	}
-	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [];
+	var hosts = C.h || [], names = C.c || [], prefixes = C.p || [], allPings = !!C.a, beaconSigs = C.b || [], pathList = C.s || [];
 	var state = { blocked: [], hosts: hosts };
+	// URLs of click-to-load placeholders the visitor clicked: the restore
+	// script (wasm/embed) asks for each, with the click.
+	var allowed = new Set();
+	state.allowEmbed = function (ev, src) {
+		try {
+			var t = ev && ev.isTrusted && ev.target;
+			if (!t || !t.closest || !t.closest("[data-cg-embed] [data-cg-action]")) {
+				return false;
+			}
+			var list = g.document.querySelectorAll("[data-cg-embed]");
+			for (var i = 0; i < list.length; i++) {
+				if (list[i].getAttribute("data-cg-src") === src) {
+					allowed.add(new URL(String(src), base()).href);
+					return true;
+				}
+			}
+		} catch (e) {}
+		return false;
+	};
 	try {
 		Object.defineProperty(g, "__consentguard", { value: state });
 	} catch (e) {}
@@ -58,10 +80,93 @@
 		}
 	}
 
+	// Path signatures that block every request on any host (s), parsed
+	// once: [literal path, open?, params, anchored?], each param [name,
+	// value, prefix?] (catalog.ParsePath: an empty value or one ending in
+	// '*' or '-' is a prefix). Only signatures without a '*' but a last one.
+	var pathSigs = [];
+	for (var pi = 0; pi < pathList.length; pi++) {
+		var sq = String(pathList[pi]), qi = sq.indexOf("?");
+		var sp = qi < 0 ? sq : sq.slice(0, qi);
+		var prm = [];
+		if (qi >= 0) {
+			var kvs = sq.slice(qi + 1).split("&");
+			for (var ki = 0; ki < kvs.length; ki++) {
+				var eq = kvs[ki].indexOf("="), nm = eq < 0 ? kvs[ki] : kvs[ki].slice(0, eq), val = eq < 0 ? "" : kvs[ki].slice(eq + 1);
+				var star = val.charAt(val.length - 1) === "*";
+				prm.push([nm, star ? val.slice(0, -1) : val, val === "" || star || val.charAt(val.length - 1) === "-"]);
+			}
+		}
+		var open = sp.charAt(sp.length - 1) === "*";
+		// As wasm/tracker indexes them: a signature whose first segment (up
+		// to an '@' after its first byte) has the '*' matches the whole path
+		// only; the others at every path prefix.
+		var at = sp.indexOf("@");
+		var anchored = open && sp.indexOf("/", 1) < 0 && !(at > 1);
+		pathSigs.push([open ? sp.slice(0, -1) : sp, open || sp.charAt(sp.length - 1) === "/", prm, anchored]);
+	}
+
+	// sigHasParam: the raw query (without "?") carries the parameter.
+	function sigHasParam(p, q) {
+		var kvs = q.split("&");
+		for (var i = 0; i < kvs.length; i++) {
+			var kv = kvs[i];
+			if (kv.slice(0, p[0].length) !== p[0]) {
+				continue;
+			}
+			var rest = kv.slice(p[0].length);
+			if (rest !== "" && rest.charAt(0) !== "=") {
+				continue;
+			}
+			rest = rest.slice(1);
+			if (p[2] ? rest.slice(0, p[1].length) === p[1] : rest === p[1]) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// sigMatch: path (from one '/' on) matches a signature's path part: the
+	// whole path or a prefix ending at a '/', any prefix when open.
+	function sigMatch(sg, path, query) {
+		var lit = sg[0];
+		if (path.slice(0, lit.length) !== lit) {
+			return false;
+		}
+		if (!sg[1] && path.length !== lit.length && path.charAt(lit.length) !== "/") {
+			return false;
+		}
+		for (var i = 0; i < sg[2].length; i++) {
+			if (!sigHasParam(sg[2][i], query)) {
+				return false;
+			}
+		}
+		return true;
+	}
+
+	// pathBlocked: the path, or (for signatures keyed by a literal first
+	// segment) some suffix of it starting at a '/', matches a signature (an
+	// SDK's npm package on a public CDN, a first-party proxy's endpoint).
+	function pathBlocked(path, query) {
+		for (var sub = path; sub; ) {
+			for (var i = 0; i < pathSigs.length; i++) {
+				if ((sub === path || !pathSigs[i][3]) && sigMatch(pathSigs[i], sub, query)) {
+					return true;
+				}
+			}
+			var j = sub.indexOf("/", 1);
+			if (j < 0) {
+				return false;
+			}
+			sub = sub.slice(j);
+		}
+		return false;
+	}
+
 	// blocked reports whether a URL (string, URL or Request) points at a
-	// blocked host.
+	// blocked host or matches a blocked path signature (pathSigs).
 	function blocked(u) {
-		if (!hosts.length || u == null) {
+		if ((!hosts.length && !pathSigs.length) || u == null) {
 			return false;
 		}
 		try {
@@ -72,7 +177,10 @@
 			if (p.protocol !== "http:" && p.protocol !== "https:" && p.protocol !== "ws:" && p.protocol !== "wss:") {
 				return false;
 			}
-			return hostBlocked(p.hostname);
+			if (allowed.size && allowed.has(p.href)) {
+				return false;
+			}
+			return hostBlocked(p.hostname) || (pathSigs.length > 0 && pathBlocked(p.pathname, p.search.slice(1)));
 		} catch (e) {
 			return false;
 		}
@@ -146,7 +254,74 @@
 		}
 	}
 
-	if (!hosts.length) {
+	// Path signatures (wasm/catalog): the path pattern ('*' any run; a
+	// whole path, or a prefix ending at '/'; one ending in '/' or '*' any
+	// path it prefixes), matched from any '/' of the path on, and the query
+	// parameters that must all be present (value "" or ending in '-' or
+	// '*': a prefix).
+	var sigs = [];
+	for (var si = 0; si < beaconSigs.length; si++) {
+		var sg = String(beaconSigs[si]), qm = sg.indexOf("?"), pat = qm < 0 ? sg : sg.slice(0, qm), last = pat.charAt(pat.length - 1);
+		var body = pat.split("*").map(function (x) {
+			return x.replace(/[.*+?^${}()|[\]\\\/]/g, "\\$&");
+		}).join(".*");
+		var open = last === "/" || (last === "*" && pat.indexOf("*") >= 0);
+		var params = [];
+		if (qm >= 0) {
+			sg.slice(qm + 1).split("&").forEach(function (kv) {
+				var e = kv.indexOf("="), v = e < 0 ? "" : kv.slice(e + 1), pre = v === "" || v.slice(-1) === "-";
+				if (v.slice(-1) === "*") {
+					v = v.slice(0, -1);
+					pre = true;
+				}
+				params.push([e < 0 ? kv : kv.slice(0, e), v, pre]);
+			});
+		}
+		// Unanchored: the pattern starts with '/' (or '*'), so a match starts
+		// at a '/': at any path prefix, as wasm/tracker matches signatures
+		// without domain= ("/metrics/g/collect" behind a first-party proxy).
+		sigs.push([new RegExp(body + (open ? "" : "(?:/|$)")), params]);
+	}
+
+	function hasParam(q, p) {
+		var kvs = q.split("&");
+		for (var i = 0; i < kvs.length; i++) {
+			var kv = kvs[i];
+			if (kv.length < p[0].length || kv.slice(0, p[0].length) !== p[0]) {
+				continue;
+			}
+			var rest = kv.slice(p[0].length);
+			if (rest !== "" && rest.charAt(0) !== "=") {
+				continue;
+			}
+			rest = rest.slice(1);
+			if (p[2] ? rest.slice(0, p[1].length) === p[1] : rest === p[1]) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	function beaconSigBlocked(u) {
+		if (!sigs.length || u == null) {
+			return false;
+		}
+		try {
+			var p = new URL(String(u), base());
+			if (allowed.has(p.href)) {
+				return false;
+			}
+			var q = p.search.slice(1);
+			for (var i = 0; i < sigs.length; i++) {
+				if (sigs[i][0].test(p.pathname) && sigs[i][1].every(function (x) { return hasParam(q, x); })) {
+					return true;
+				}
+			}
+		} catch (e) {}
+		return false;
+	}
+
+	if (!hosts.length && !sigs.length && !allPings && !pathSigs.length) {
 		return;
 	}
 
@@ -191,12 +366,14 @@
 		};
 	}
 
-	// sendBeacon.
+	// sendBeacon: to a blocked host, or to any host (the site's own
+	// included: first-party proxies of analytics tags) at a path signature
+	// of a category not allowed.
 	var nav = g.navigator;
 	if (nav && typeof nav.sendBeacon === "function") {
 		var obeacon = nav.sendBeacon;
 		nav.sendBeacon = function (u) {
-			if (blocked(u)) {
+			if (blocked(u) || beaconSigBlocked(u)) {
 				note("beacon", String(u));
 				return false;
 			}
@@ -248,6 +425,9 @@
 
 	// pingBlocked: a hyperlink-auditing ping list (URLs separated by spaces).
 	function pingBlocked(v) {
+		if (allPings && String(v).trim()) {
+			return true; // hyperlink auditing is click tracking: analytics, whatever the host
+		}
 		var parts = String(v).split(/\s+/);
 		for (var i = 0; i < parts.length; i++) {
 			if (parts[i] && blocked(parts[i])) {

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/consentguard/consentguard/internal/fixture"
+	"github.com/consentguard/consentguard/wasm/catalog"
 
 	"github.com/consentguard/consentguard/edge/guard/internal/jsmin"
 )
@@ -23,6 +24,8 @@ var testSpec = Spec{
 	BlockHosts:          []string{"google-analytics.com", "googletagmanager.com", "doubleclick.net", "facebook.net", "facebook.com"},
 	BlockCookies:        []string{"_gid", "_fbp", "IDE"},
 	BlockCookiePrefixes: []string{"_ga", "_hj"},
+	BlockPings:          true,
+	BeaconPaths:         []string{"/g/collect?v=2&tid=G-", "/matomo.php?idsite=&rec=1", "/b/ss/", "/api/*/envelope/", "/t.gif?pid=*", "/collect?v=1&tid=UA-"},
 }
 
 // TestMinified: the embedded guard.min.js is guard.js as minified now
@@ -81,15 +84,17 @@ func TestDataLiteral(t *testing.T) {
 		spec Spec
 		want string
 	}{
-		{"empty", Spec{}, `{"h":[],"c":[],"p":[]}`},
-		{"hosts", Spec{BlockHosts: []string{"a.com", "b.net"}}, `{"h":["a.com","b.net"],"c":[],"p":[]}`},
-		{"cookies", Spec{BlockCookies: []string{"_gid"}, BlockCookiePrefixes: []string{"_ga"}}, `{"h":[],"c":["_gid"],"p":["_ga"]}`},
-		{"quote and backslash", Spec{BlockCookies: []string{`a"b\c`}}, `{"h":[],"c":["a\"b\\c"],"p":[]}`},
-		{"script end", Spec{BlockHosts: []string{"</script><script>alert(1)//"}}, `{"h":["\u003c/script\u003e\u003cscript\u003ealert(1)//"],"c":[],"p":[]}`},
-		{"ampersand controls", Spec{BlockCookies: []string{"a&b\n\t\x00"}}, `{"h":[],"c":["a\u0026b\u000a\u0009\u0000"],"p":[]}`},
-		{"line separators", Spec{BlockCookies: []string{"a\u2028b\u2029"}}, `{"h":[],"c":["a\u2028b\u2029"],"p":[]}`},
-		{"non-ascii kept", Spec{BlockHosts: []string{"bücher.de"}}, `{"h":["bücher.de"],"c":[],"p":[]}`},
-		{"invalid utf-8", Spec{BlockCookies: []string{"a\xffb"}}, `{"h":[],"c":["a\ufffdb"],"p":[]}`},
+		{"empty", Spec{}, `{"h":[],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"hosts", Spec{BlockHosts: []string{"a.com", "b.net"}}, `{"h":["a.com","b.net"],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"cookies", Spec{BlockCookies: []string{"_gid"}, BlockCookiePrefixes: []string{"_ga"}}, `{"h":[],"c":["_gid"],"p":["_ga"],"a":0,"b":[],"s":[]}`},
+		{"quote and backslash", Spec{BlockCookies: []string{`a"b\c`}}, `{"h":[],"c":["a\"b\\c"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"script end", Spec{BlockHosts: []string{"</script><script>alert(1)//"}}, `{"h":["\u003c/script\u003e\u003cscript\u003ealert(1)//"],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"ampersand controls", Spec{BlockCookies: []string{"a&b\n\t\x00"}}, `{"h":[],"c":["a\u0026b\u000a\u0009\u0000"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"line separators", Spec{BlockCookies: []string{"a\u2028b\u2029"}}, `{"h":[],"c":["a\u2028b\u2029"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"non-ascii kept", Spec{BlockHosts: []string{"bücher.de"}}, `{"h":["bücher.de"],"c":[],"p":[],"a":0,"b":[],"s":[]}`},
+		{"invalid utf-8", Spec{BlockCookies: []string{"a\xffb"}}, `{"h":[],"c":["a\ufffdb"],"p":[],"a":0,"b":[],"s":[]}`},
+		{"pings and beacon paths", Spec{BlockPings: true, BeaconPaths: []string{"/g/collect?v=2&tid=G-", "*/i/adsct"}}, `{"h":[],"c":[],"p":[],"a":1,"b":["/g/collect?v=2\u0026tid=G-","*/i/adsct"],"s":[]}`},
+		{"block paths", Spec{BlockPaths: []string{"/search-insights@*", "/g/collect?v=2&tid=G-"}}, `{"h":[],"c":[],"p":[],"a":0,"b":[],"s":["/search-insights@*","/g/collect?v=2\u0026tid=G-"]}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,12 +139,12 @@ func FuzzDataLiteral(f *testing.F) {
 	f.Add("</script>", "a\"b\\c", "\u2028")
 	f.Add("\xff\xfe", "\x00", "&amp;")
 	f.Fuzz(func(t *testing.T, h, c, p string) {
-		s := Spec{BlockHosts: []string{h, c}, BlockCookies: []string{c}, BlockCookiePrefixes: []string{p, h}}
+		s := Spec{BlockHosts: []string{h, c}, BlockCookies: []string{c}, BlockCookiePrefixes: []string{p, h}, BlockPings: len(p)%2 == 1, BeaconPaths: []string{c, p}, BlockPaths: []string{p}}
 		lit := dataLiteral(t, s)
 		if bytes.ContainsAny(lit, "<>&\u2028\u2029\n\r") {
 			t.Fatalf("data literal contains an unescaped HTML/JS-sensitive character: %q", lit)
 		}
-		var got struct{ H, C, P []string }
+		var got struct{ H, C, P, B, S []string }
 		if err := json.Unmarshal(lit, &got); err != nil {
 			t.Fatalf("data literal is not JSON: %v: %q", err, lit)
 		}
@@ -153,10 +158,10 @@ func FuzzDataLiteral(f *testing.F) {
 			}
 			return b.String()
 		}
-		want := struct{ H, C, P []string }{[]string{fix(h), fix(c)}, []string{fix(c)}, []string{fix(p), fix(h)}}
-		if strings.Join(got.H, "\x00") != strings.Join(want.H, "\x00") ||
+		want := struct{ H, C, P, B, S []string }{[]string{fix(h), fix(c)}, []string{fix(c)}, []string{fix(p), fix(h)}, []string{fix(c), fix(p)}, []string{fix(p)}}
+		if strings.Join(got.H, "\x00") != strings.Join(want.H, "\x00") || strings.Join(got.B, "\x00") != strings.Join(want.B, "\x00") ||
 			strings.Join(got.C, "\x00") != strings.Join(want.C, "\x00") ||
-			strings.Join(got.P, "\x00") != strings.Join(want.P, "\x00") {
+			strings.Join(got.P, "\x00") != strings.Join(want.P, "\x00") || strings.Join(got.S, "\x00") != strings.Join(want.S, "\x00") {
 			t.Fatalf("round trip: got %q, want %q", got, want)
 		}
 		if Size(s) != len(Script(s)) {
@@ -209,6 +214,24 @@ func TestNode(t *testing.T) {
 		{harnessCase{"xhr", "/api/xhr"}, false, nil},
 		{harnessCase{"beacon", "https://region1.google-analytics.com/g/collect"}, true, false},
 		{harnessCase{"beacon", "https://shop.example/beacon"}, false, true},
+		// First-party beacons: refused at a path signature, any prefix host.
+		{harnessCase{"beacon", "https://shop.example/g/collect?v=2&tid=G-ABC123&en=page_view"}, true, false},
+		{harnessCase{"beacon", "/g/collect?tid=G-ABC123&v=2"}, true, false},
+		{harnessCase{"beacon", "/g/collect?v=1&tid=G-ABC123"}, false, true},
+		{harnessCase{"beacon", "/g/collectx?v=2&tid=G-1"}, false, true},
+		{harnessCase{"beacon", "/metrics/g/collect?v=2&tid=G-1"}, true, false}, // behind a proxy prefix
+		{harnessCase{"beacon", "/metrics/xg/collect?v=2&tid=G-1"}, false, true},
+		{harnessCase{"beacon", "/g/collect/extra?v=2&tid=G-1"}, true, false},
+		{harnessCase{"beacon", "/matomo.php?rec=1&idsite=3"}, true, false},
+		{harnessCase{"beacon", "/matomo.php?idsite=3"}, false, true},
+		{harnessCase{"beacon", "/b/ss/rsid/1/JS-2.22"}, true, false},
+		{harnessCase{"beacon", "/b/ssx"}, false, true},
+		{harnessCase{"beacon", "/api/42/envelope/?sentry_key=x"}, true, false},
+		{harnessCase{"beacon", "/api/envelope/"}, false, true},
+		{harnessCase{"beacon", "/t.gif?pid=abc"}, true, false},
+		{harnessCase{"beacon", "/t.gif?pidx=abc"}, false, true},
+		{harnessCase{"beacon", "/collect?v=1&tid=UA-1"}, true, false},
+		{harnessCase{"beacon", "/collect?v=1&tid=UA"}, false, true},
 		{harnessCase{"cookie", "_ga=GA1.1.1.2; path=/; expires=Wed, 21 Oct 2026 07:28:00 GMT"}, true, nil},
 		{harnessCase{"cookie", "_ga_ABC=GS1; path=/"}, true, nil},
 		{harnessCase{"cookie", " _gid = x"}, true, nil},
@@ -217,6 +240,15 @@ func TestNode(t *testing.T) {
 		{harnessCase{"cookie", "session=abc; Secure"}, false, nil},
 		{harnessCase{"cookie", "_gidx=1"}, false, nil},
 		{harnessCase{"cookie", "ga=1"}, false, nil},
+	}
+	// The beacon cases' expectations are the core's own path matching.
+	for _, tt := range tests {
+		if tt.c.Kind != "beacon" || strings.Contains(tt.c.Arg, "google-analytics") {
+			continue
+		}
+		if core := coreBeaconBlocked(t, tt.c.Arg); core != tt.blocked {
+			t.Errorf("beacon %q: the table says blocked=%v, wasm/catalog says %v", tt.c.Arg, tt.blocked, core)
+		}
 	}
 	dir := t.TempDir()
 	guardFile := filepath.Join(dir, "guard.js")
@@ -331,4 +363,24 @@ func TestConcatenation(t *testing.T) {
 	if err != nil || string(out) != "after:1" {
 		t.Errorf("guard followed by an IIFE: %v: %s", err, out)
 	}
+}
+
+// coreBeaconBlocked: does a path signature of testSpec match u, as the
+// core (wasm/tracker) matches signatures without domain=?
+func coreBeaconBlocked(t *testing.T, u string) bool {
+	pq := u
+	if i := strings.Index(u, "://"); i >= 0 {
+		pq = u[i+3:]
+		pq = pq[strings.IndexByte(pq, '/'):]
+	}
+	for _, sig := range testSpec.BeaconPaths {
+		p, err := catalog.ParsePath(sig)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.MatchAnyPrefix(pq) {
+			return true
+		}
+	}
+	return false
 }
