@@ -8,8 +8,10 @@
 'use strict';
 
 const startedAt = performance.now();
-// wasm_exec.js first and the core's fetch and compile started (below)
-// before autoconsent.js is evaluated: the two overlap.
+// The core's fetch starts first of all, then wasm_exec.js is read and the
+// compile started (below) before autoconsent.js is evaluated: they overlap.
+const coreResponse = typeof chrome !== 'undefined' && chrome.runtime && chrome.runtime.getURL
+  ? fetch(chrome.runtime.getURL('guard.wasm')) : null;
 if (typeof importScripts === 'function' && typeof Go === 'undefined') {
   importScripts('wasm_exec.js');
 }
@@ -32,10 +34,10 @@ globalThis.consentguardReady = () => {
 (function loadCore() {
   if (typeof Go === 'undefined') { console.error('consentguard: wasm_exec.js missing'); return; }
   const go = new Go();
-  const url = chrome.runtime.getURL('guard.wasm');
+  const resp = coreResponse || fetch(chrome.runtime.getURL('guard.wasm'));
   const inst = WebAssembly.instantiateStreaming
-    ? WebAssembly.instantiateStreaming(fetch(url), go.importObject)
-    : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
+    ? WebAssembly.instantiateStreaming(resp, go.importObject)
+    : resp.then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
   inst.then((r) => { instantiatedAt = performance.now(); go.run(r.instance); }).catch((e) => console.error('consentguard: core failed to load', e));
 })();
 if (typeof importScripts === 'function' && typeof AutoConsentLib === 'undefined') {
