@@ -288,28 +288,25 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 	}
 	afterReject(t, b, w)
 	noEmbedHits(t, rec, "before any key press on a placeholder")
-	// Each placeholder within the 343 px column, at least as high as the
-	// scaled embed, its buttons inside it, at least 44 px high.
-	layout := Eval[string](t, b, `Array.from(document.querySelectorAll("[data-cg-embed]")).map(function(e){
-		var r=e.getBoundingClientRect(), box=e.querySelector("svg").getBoundingClientRect(), bad=[];
-		if (r.left < 0 || r.right > 375) bad.push("outside "+r.left+"-"+r.right);
-		if (Math.abs(box.width/box.height - Number(e.querySelector("svg").getAttribute("width"))/Number(e.querySelector("svg").getAttribute("height"))) > 0.02) bad.push("ratio");
-		if (r.height < box.height - 1) bad.push("shorter than the embed");
-		e.querySelectorAll("button").forEach(function(b){var q=b.getBoundingClientRect();
-			if (q.left < r.left || q.right > r.right+0.5 || q.bottom > r.bottom+0.5) bad.push("button outside");
-			if (q.height < 44) bad.push("button "+q.height+"px");});
-		return bad.join(";") || "ok";}).join(",")`)
-	if layout != "ok,ok" {
+	keyboardOnce(t, b, rec, dir, "embed-375")
+}
+
+// keyboardOnce checks the two placeholders at 375 px (placeholderLayout),
+// then, with the keyboard only, tabs to YouTube's "Load this once" (a
+// visible focus ring, nothing loaded by focus), presses Enter and waits for
+// that embed alone to load, focused. Screenshots are named prefix-*.
+func keyboardOnce(t *testing.T, b *Browser, rec *embedRecorder, dir, prefix string) {
+	t.Helper()
+	if layout := Eval[string](t, b, placeholderLayout); layout != "ok,ok" {
 		t.Errorf("layout at 375 px: %s", layout)
 	}
-	elementShot(t, b, dir, "embed-375-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
-
+	elementShot(t, b, dir, prefix+"-youtube", chromedp.CSS(`[data-cg-vendor=youtube]`))
 	tabTo(t, b, ytOnce)
 	if ring := Eval[string](t, b, `(function(){var s=getComputedStyle(document.activeElement);return s.outlineStyle+" "+s.outlineWidth})()`); ring != "solid 3px" {
 		t.Errorf("focus ring %q, want solid 3px", ring)
 	}
 	Eval[bool](t, b, `document.activeElement.scrollIntoView({block:"center"}),true`)
-	screenshot(t, b, dir, "embed-375-focus")
+	screenshot(t, b, dir, prefix+"-focus")
 	if rec.count("www.youtube.com") != 0 {
 		t.Fatalf("focus alone loaded the embed: %s", rec)
 	}
@@ -317,6 +314,7 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitUntil(t, "Enter to load the YouTube embed", func() bool { return rec.count("www.youtube.com") > 0 })
+	time.Sleep(300 * time.Millisecond)
 	if rec.count("player.vimeo.com") != 0 {
 		t.Errorf("Vimeo loaded too: %s", rec)
 	}
@@ -324,6 +322,19 @@ func TestChromiumEmbedsMobileKeyboard(t *testing.T) {
 		t.Errorf("focus not on the loaded embed")
 	}
 }
+
+// placeholderLayout checks each placeholder at 375 px: within the screen,
+// at the embed's aspect ratio, no shorter than the scaled embed, its
+// buttons inside it and at least 44 px high ("ok" per placeholder).
+const placeholderLayout = `Array.from(document.querySelectorAll("[data-cg-embed]")).map(function(e){
+		var r=e.getBoundingClientRect(), box=e.querySelector("svg").getBoundingClientRect(), bad=[];
+		if (r.left < 0 || r.right > 375) bad.push("outside "+r.left+"-"+r.right);
+		if (Math.abs(box.width/box.height - Number(e.querySelector("svg").getAttribute("width"))/Number(e.querySelector("svg").getAttribute("height"))) > 0.02) bad.push("ratio");
+		if (r.height < box.height - 1) bad.push("shorter than the embed");
+		e.querySelectorAll("button").forEach(function(b){var q=b.getBoundingClientRect();
+			if (q.left < r.left || q.right > r.right+0.5 || q.bottom > r.bottom+0.5) bad.push("button outside");
+			if (q.height < 44) bad.push("button "+q.height+"px");});
+		return bad.join(";") || "ok";}).join(",")`
 
 // tabTo presses Tab until the element matching sel has focus (at most 40
 // times).

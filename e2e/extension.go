@@ -43,26 +43,13 @@ func builtExtension(t testing.TB, noCore bool) string {
 	if _, err := os.Stat(ac); err != nil {
 		fixture.Missing(t, "autoconsent not installed: run scripts/install-autoconsent.sh (make deps)")
 	}
-	build1 := func(out string, noCore bool) error {
-		// The core as make builds it (make wasm: bin/guard.wasm).
-		wasm := filepath.Join(root, "bin", "guard.wasm")
-		if !noCore {
-			cmd := exec.Command("make", "-s", "-C", root, "wasm")
-			if b, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("make wasm: %v\n%s", err, b)
-			}
-		}
-		_, err := build.Build(build.Options{Root: root, Src: filepath.Join(root, "extension", "src"), Out: out, Wasm: wasm,
-			WasmExec: filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"), Autoconsent: ac, NoCore: noCore})
-		return err
-	}
 	if noCore {
 		dir, err := os.MkdirTemp("", "cg-ext-nocore-")
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { os.RemoveAll(dir) })
-		if err := build1(dir, true); err != nil {
+		if err := buildExtension(root, dir, true); err != nil {
 			t.Fatal(err)
 		}
 		return filepath.Join(dir, "chromium")
@@ -73,13 +60,30 @@ func builtExtension(t testing.TB, noCore bool) string {
 			extErr = err
 			return
 		}
-		extErr = build1(dir, false)
+		extErr = buildExtension(root, dir, false)
 		extDir = filepath.Join(dir, "chromium")
 	})
 	if extErr != nil {
 		t.Fatal(extErr)
 	}
 	return extDir
+}
+
+// buildExtension builds both distributions into out, as make extension
+// does (the core from make wasm, unless noCore), with the extra Adblock Plus
+// lists given (the upstream ruleset).
+func buildExtension(root, out string, noCore bool, lists ...string) error {
+	wasm := filepath.Join(root, "bin", "guard.wasm")
+	if !noCore {
+		cmd := exec.Command("make", "-s", "-C", root, "wasm")
+		if b, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("make wasm: %v\n%s", err, b)
+		}
+	}
+	_, err := build.Build(build.Options{Root: root, Src: filepath.Join(root, "extension", "src"), Out: out, Wasm: wasm,
+		WasmExec:    filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"),
+		Autoconsent: filepath.Join(root, ".cache", "npm", "node_modules", "@duckduckgo", "autoconsent"), NoCore: noCore, Lists: lists})
+	return err
 }
 
 // extWorld records what the extension test's site and extra trackers get.

@@ -80,7 +80,17 @@ var firefoxPrefs = map[string]any{
 	"security.remote_settings.intermediates.enabled":     false,
 	"browser.contentblocking.category":                   "custom",
 	"network.cookie.cookieBehavior":                      0,
+	// The built extension's moz-extension:// origin, fixed so that a test
+	// can open its pages (popup.html) in a tab.
+	"extensions.webextensions.uuids": `{"` + ffExtID + `":"` + ffExtUUID + `"}`,
 }
+
+// ffExtID is the extension's Gecko id (extension/src/manifest/firefox.json);
+// ffExtUUID its moz-extension:// host in the test profiles.
+const (
+	ffExtID   = "consentguard@consentguard.dev"
+	ffExtUUID = "6b1f2a64-7f0e-4c3a-9a51-2f7c0e9d4b13"
+)
 
 // firefoxPath returns $FIREFOX or firefox-esr from PATH (Debian's
 // firefox-esr; make deps-firefox installs it).

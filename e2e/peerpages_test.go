@@ -69,8 +69,9 @@ func peerResults(t *testing.T, url string, timeout time.Duration, read func() st
 // the page and in an iframe. Chromium sends no GPC of its own, so each
 // case fails without the extension.
 //
-// The page's request-blocking counterpart needs ||bad.third-party.site^ in
-// the blocklist; the extension build takes no extra list, so it is not run.
+// The page's request-blocking counterpart, which needs
+// ||bad.third-party.site^ in the blocklist, is TestPeerRequestBlockingChromium
+// (the extension built with that extra list).
 func TestPeerGPCPageChromium(t *testing.T) {
 	dir := filepath.Join(extensionDist(t), "chromium")
 	w := newWorld(t, peerPages(t))

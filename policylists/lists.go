@@ -49,3 +49,6 @@ func parseTDS(name string, data []byte) (*tds.List, []error) {
 	}
 	return l, errs
 }
+
+// defaultEngine compiles the embedded lists' text.
+func defaultEngine() (*engine.Engine, error) { return fromText() }

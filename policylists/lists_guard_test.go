@@ -4,6 +4,7 @@ package policylists
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -47,5 +48,24 @@ func TestGuardRefusesUpstreamLists(t *testing.T) {
 	d = e.Decide("https://www.google-analytics.com/g/collect?v=2&tid=G-1", "https://news.example/", filter.TypePing, consent.State{})
 	if d.Action.String() != "block" || d.Vendor != "google-analytics" {
 		t.Errorf("embedded catalog no longer blocks GA: %+v", d)
+	}
+}
+
+// TestGuardDefaultFromSnapshot: the extension's core gets its engine from
+// the embedded snapshot, and it is the engine the text compiles to.
+func TestGuardDefaultFromSnapshot(t *testing.T) {
+	got, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := fromText()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("Default() under -tags guard differs from the engine compiled from the text: %s out of step? run `go generate ./policylists`", SnapshotFile)
+	}
+	if m := got.Cookie("_ga", "example.com"); m.Vendor != "google-analytics" {
+		t.Errorf("Cookie(_ga) = %+v", m)
 	}
 }

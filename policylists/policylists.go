@@ -290,16 +290,20 @@ var (
 
 // Default returns the engine compiled from the embedded lists alone. It is
 // built once and shared; an embedded list with errors is a build bug and
-// makes Default fail.
+// makes Default fail. The extension's core (-tags guard) decodes it from
+// the build-time snapshot (SnapshotFile) instead of compiling the text.
 func Default() (*engine.Engine, error) {
-	defOnce.Do(func() {
-		e, rep, err := NewBuilder().Build()
-		if err == nil && len(rep.Errors) > 0 {
-			err = msg.Errorf("embedded lists: %d errors, first: %v", len(rep.Errors), rep.Errors[0])
-		}
-		defEng, defErr = e, err
-	})
+	defOnce.Do(func() { defEng, defErr = defaultEngine() })
 	return defEng, defErr
+}
+
+// fromText compiles the embedded lists' text; an error in them is an error.
+func fromText() (*engine.Engine, error) {
+	e, rep, err := NewBuilder().Build()
+	if err == nil && len(rep.Errors) > 0 {
+		err = msg.Errorf("embedded lists: %d errors, first: %v", len(rep.Errors), rep.Errors[0])
+	}
+	return e, err
 }
 
 // Build compiles the embedded lists plus the given files (any format Detect

@@ -44,9 +44,20 @@ type Options struct {
 	// NoCore builds without guard.wasm (for the memory comparison only:
 	// the background then never becomes ready).
 	NoCore bool
+	// Lists are extra Adblock Plus lists (EasyList, EasyPrivacy), compiled
+	// into the "upstream" ruleset; none by default.
+	Lists []string
+	// Warn receives the lists' malformed lines (file:line), each skipped.
+	Warn io.Writer
 }
 
-// Main is the command: build [-src DIR] [-out DIR] -wasm FILE -wasm-exec FILE -autoconsent DIR [-zip].
+// listFlag collects repeated -list flags.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// Main is the command: build [-src DIR] [-out DIR] -wasm FILE -wasm-exec FILE -autoconsent DIR [-zip] [-list FILE]...
 func Main(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("extbuild", flag.ContinueOnError)
 	fl.SetOutput(stderr)
@@ -59,6 +70,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&o.Root, "root", ".", "the repository root (LICENSE, THIRD_PARTY.md)")
 	fl.BoolVar(&o.Zip, "zip", false, "also write store-ready zips")
 	fl.BoolVar(&o.NoCore, "no-core", false, "leave the Go core out (measurement builds only)")
+	fl.Var((*listFlag)(&o.Lists), "list", "an extra Adblock Plus list (EasyList, EasyPrivacy) for the upstream ruleset (repeatable)")
+	o.Warn = stderr
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -79,6 +92,12 @@ func Build(o Options) (string, error) {
 	sets, err := Rulesets()
 	if err != nil {
 		return "", err
+	}
+	var upSum string
+	if len(o.Lists) > 0 {
+		if sets, upSum, err = withUpstream(sets, o.Lists, o.Warn); err != nil {
+			return "", err
+		}
 	}
 	lib, acRules, err := Autoconsent(o.Autoconsent)
 	if err != nil {
@@ -151,6 +170,7 @@ func Build(o Options) (string, error) {
 		regex += sets[i].Regexes()
 		fmt.Fprintf(&sum, "ruleset %-15s %5d rules (%d regex), enabled=%v\n", sets[i].ID, len(sets[i].Rules), sets[i].Regexes(), sets[i].Enabled)
 	}
+	sum.WriteString(upSum)
 	fmt.Fprintf(&sum, "total %d static rules (limit %d), %d regex (limit %d), %d rulesets (limit %d enabled)\n",
 		rules, dnr.MaxStaticRules, regex, dnr.MaxRegexRules, len(sets), dnr.MaxEnabledRulesets)
 	return sum.String(), nil
@@ -175,6 +195,32 @@ func Rulesets() ([]dnr.Ruleset, error) {
 		return nil, err
 	}
 	return sets, nil
+}
+
+// withUpstream compiles the extra lists into the upstream ruleset, within
+// what our own rulesets leave of Chrome's limits. A list that cannot be
+// read fails the build; its malformed lines are written to warn (file:line)
+// and skipped.
+func withUpstream(sets []dnr.Ruleset, paths []string, warn io.Writer) ([]dnr.Ruleset, string, error) {
+	var lists []dnr.List
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, "", fmt.Errorf("-list: %w", err)
+		}
+		lists = append(lists, dnr.List{Name: p, Data: b})
+	}
+	up, rep := dnr.CompileUpstream(lists, dnr.Remaining(sets))
+	if warn != nil {
+		for _, e := range rep.Errors {
+			fmt.Fprintln(warn, "extbuild: skipped:", e)
+		}
+	}
+	sets = append(sets, up)
+	if err := dnr.Check(sets); err != nil {
+		return nil, "", err
+	}
+	return sets, rep.String(), nil
 }
 
 // sourceFiles reads the shared source tree, leaving out the manifest parts.

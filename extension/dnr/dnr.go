@@ -51,13 +51,21 @@ const (
 	MaxRegexInst = 72
 )
 
-// Priorities. Static blocking rules are 1; the extension's dynamic per-site
-// consent rules are PrioritySite and its "pause on this site" rules
-// PriorityPause, so that they win over the static rules.
+// Priorities (compared across every ruleset of the extension). The rules
+// compiled from extra Adblock Plus lists come lowest: their blocks, their
+// exceptions above them, their important blocks above those; then our
+// static rulesets (category blocks, headers, parameters), so that an
+// upstream exception never lifts a category's block nor the Sec-GPC
+// header; then the extension's dynamic per-site consent rules
+// (PrioritySite) and its "pause on this site" rules (PriorityPause).
+// background.js uses the same numbers.
 const (
-	PriorityBlock = 1
-	PrioritySite  = 2
-	PriorityPause = 3
+	PriorityUpstream          = 1
+	PriorityUpstreamAllow     = 2
+	PriorityUpstreamImportant = 3
+	PriorityBlock             = 4
+	PrioritySite              = 5
+	PriorityPause             = 6
 )
 
 // Rule is one DNR rule (the JSON shape of chrome.declarativeNetRequest.Rule).
@@ -99,13 +107,16 @@ type HeaderOp struct {
 
 // Condition is a rule's condition.
 type Condition struct {
-	URLFilter              string   `json:"urlFilter,omitempty"`
-	RegexFilter            string   `json:"regexFilter,omitempty"`
-	RequestDomains         []string `json:"requestDomains,omitempty"`
-	ExcludedRequestDomains []string `json:"excludedRequestDomains,omitempty"`
-	InitiatorDomains       []string `json:"initiatorDomains,omitempty"`
-	ResourceTypes          []string `json:"resourceTypes,omitempty"`
-	ExcludedResourceTypes  []string `json:"excludedResourceTypes,omitempty"`
+	URLFilter                string   `json:"urlFilter,omitempty"`
+	RegexFilter              string   `json:"regexFilter,omitempty"`
+	RequestDomains           []string `json:"requestDomains,omitempty"`
+	ExcludedRequestDomains   []string `json:"excludedRequestDomains,omitempty"`
+	InitiatorDomains         []string `json:"initiatorDomains,omitempty"`
+	ExcludedInitiatorDomains []string `json:"excludedInitiatorDomains,omitempty"`
+	DomainType               string   `json:"domainType,omitempty"`
+	IsURLFilterCaseSensitive *bool    `json:"isUrlFilterCaseSensitive,omitempty"`
+	ResourceTypes            []string `json:"resourceTypes,omitempty"`
+	ExcludedResourceTypes    []string `json:"excludedResourceTypes,omitempty"`
 }
 
 // Ruleset is one static ruleset: its manifest id, whether it starts enabled,
@@ -538,6 +549,11 @@ func Check(sets []Ruleset) error {
 	for i := range sets {
 		rules += len(sets[i].Rules)
 		regex += sets[i].Regexes()
+		for _, r := range sets[i].Rules {
+			if err := Validate(r); err != nil {
+				return fmt.Errorf("ruleset %s, rule %d: %w", sets[i].ID, r.ID, err)
+			}
+		}
 	}
 	// Every ruleset may be enabled at once (nothing consented, DNT on).
 	if len(sets) > MaxEnabledRulesets {

@@ -38,8 +38,15 @@ func TestGolden(t *testing.T) {
 	for _, s := range sets {
 		out[s.ID] = map[string]any{"enabled": s.Enabled, "rules": s.Rules}
 	}
-	got, _ := json.MarshalIndent(out, "", " ")
-	golden := filepath.Join("testdata", "sample.golden.json")
+	checkGolden(t, "sample.golden.json", out)
+}
+
+// checkGolden compares v's indented JSON with testdata/name (rewritten
+// with -update).
+func checkGolden(t *testing.T, name string, v any) {
+	t.Helper()
+	got, _ := json.MarshalIndent(v, "", " ")
+	golden := filepath.Join("testdata", name)
 	if *update {
 		os.WriteFile(golden, got, 0o644)
 	}
@@ -48,7 +55,7 @@ func TestGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update)", err)
 	}
 	if string(got) != string(want) {
-		t.Errorf("rulesets differ from %s (run with -update after checking):\n%s", golden, got)
+		t.Errorf("output differs from %s (run with -update after checking):\n%s", golden, got)
 	}
 }
 
@@ -264,7 +271,7 @@ func TestCheckLimits(t *testing.T) {
 	big := func(n int, regex bool) Ruleset {
 		rs := Ruleset{ID: "x"}
 		for i := 0; i < n; i++ {
-			r := Rule{ID: i + 1}
+			r := Rule{ID: i + 1, Priority: PriorityBlock, Action: Action{Type: "block"}}
 			if regex {
 				r.Condition.RegexFilter = "^a"
 			}
@@ -282,6 +289,7 @@ func TestCheckLimits(t *testing.T) {
 		{"too many rules", []Ruleset{big(MaxStaticRules, false), big(1, false)}, false},
 		{"too many regex", []Ruleset{big(MaxRegexRules+1, true)}, false},
 		{"too many rulesets", make([]Ruleset, MaxEnabledRulesets+1), false},
+		{"invalid rule", []Ruleset{{ID: "x", Rules: []Rule{{ID: 1, Priority: 1, Action: Action{Type: "block"}, Condition: Condition{URLFilter: "/ä"}}}}}, false},
 	} {
 		if err := Check(tc.sets); (err == nil) != tc.ok {
 			t.Errorf("%s: Check = %v, want ok=%v", tc.name, err, tc.ok)

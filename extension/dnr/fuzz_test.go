@@ -1,6 +1,7 @@
 package dnr
 
 import (
+	"github.com/consentguard/consentguard/wasm/filter"
 	"regexp"
 	"strings"
 	"testing"
@@ -45,6 +46,43 @@ func FuzzPathRegexes(f *testing.F) {
 		}
 		if want := coreMatch(p, pq, anyPrefix); got != want {
 			t.Errorf("%q on %q: regexes %v say %v, core %v", sig, pq, res, got, want)
+		}
+	})
+}
+
+// FuzzABPRules: any line the core's parser accepts either gets a reason
+// or DNR rules that pass Validate (ASCII urlFilter, RE2 regex within size,
+// non-empty lower-case domains, known types, allowAllRequests on frames).
+func FuzzABPRules(f *testing.F) {
+	for _, s := range []string{"||bad.third-party.site^", "@@||a.example^$document,subdocument", "/x[0-9]+/$script,match-case",
+		"|https://a.example/*/b^|$3p,domain=a.example|~b.example", "||ä.example^$image,important", "$ping,domain=x.example",
+		"@@/ads/$~script,~image,important", "||a.example^$domain=b.*", "*$csp=script-src"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		r, err := filter.ParseRule(line)
+		if err != nil {
+			return
+		}
+		rules, reason := ABPRules(r.Parts())
+		if reason != "" {
+			if len(rules) != 0 {
+				t.Fatalf("%q: reason %q with rules", line, reason)
+			}
+			return
+		}
+		if len(rules) == 0 {
+			t.Fatalf("%q: no rules and no reason", line)
+		}
+		for i, ru := range rules {
+			ru.ID = i + 1
+			if err := Validate(ru); err != nil {
+				t.Fatalf("%q: invalid rule %+v: %v", line, ru, err)
+			}
+			if ru.Condition.URLFilter == "" && ru.Condition.RegexFilter == "" && len(ru.Condition.InitiatorDomains) == 0 &&
+				len(ru.Condition.ResourceTypes) == 0 && ru.Condition.DomainType == "" {
+				t.Fatalf("%q: rule %+v matches every request", line, ru)
+			}
 		}
 	})
 }

@@ -8,8 +8,10 @@
 'use strict';
 
 const startedAt = performance.now();
-// wasm_exec.js first and the core's fetch and compile started (below)
-// before autoconsent.js is evaluated: the two overlap.
+// The core's fetch starts first of all, then wasm_exec.js is read and the
+// compile started (below) before autoconsent.js is evaluated: they overlap.
+const coreResponse = typeof chrome !== 'undefined' && chrome.runtime && chrome.runtime.getURL
+  ? fetch(chrome.runtime.getURL('guard.wasm')) : null;
 if (typeof importScripts === 'function' && typeof Go === 'undefined') {
   importScripts('wasm_exec.js');
 }
@@ -32,10 +34,10 @@ globalThis.consentguardReady = () => {
 (function loadCore() {
   if (typeof Go === 'undefined') { console.error('consentguard: wasm_exec.js missing'); return; }
   const go = new Go();
-  const url = chrome.runtime.getURL('guard.wasm');
+  const resp = coreResponse || fetch(chrome.runtime.getURL('guard.wasm'));
   const inst = WebAssembly.instantiateStreaming
-    ? WebAssembly.instantiateStreaming(fetch(url), go.importObject)
-    : fetch(url).then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
+    ? WebAssembly.instantiateStreaming(resp, go.importObject)
+    : resp.then((r) => r.arrayBuffer()).then((b) => WebAssembly.instantiate(b, go.importObject));
   inst.then((r) => { instantiatedAt = performance.now(); go.run(r.instance); }).catch((e) => console.error('consentguard: core failed to load', e));
 })();
 if (typeof importScripts === 'function' && typeof AutoConsentLib === 'undefined') {
@@ -49,6 +51,12 @@ const CATEGORIES = ['functional', 'analytics', 'advertising', 'social', 'session
 // resourceTypes leaves out.
 const ALL_TYPES = ['main_frame', 'sub_frame', 'stylesheet', 'script', 'image', 'font', 'object', 'xmlhttprequest',
   'ping', 'csp_report', 'media', 'websocket', 'other'];
+// Rule priorities (dnr.PrioritySite, dnr.PriorityPause): above the static
+// rulesets (upstream lists 1-3, our categories and headers 4).
+const PRIORITY_SITE = 5;
+const PRIORITY_PAUSE = 6;
+const HAS_UPSTREAM = ((chrome.runtime.getManifest().declarative_net_request || {}).rule_resources || [])
+  .some((r) => r.id === 'upstream');
 const DEFAULTS = {
   version: 1,
   granted: [],        // categories granted everywhere (default: none)
@@ -127,6 +135,9 @@ async function applyNow() {
   (settings.gpc ? enable : disable).push('gpc');
   (settings.dnt ? enable : disable).push('dnt');
   (settings.params ? enable : disable).push('params');
+  // The extra lists of the build (dnr.RulesetUpstream), if any: on while
+  // any category is refused globally.
+  if (HAS_UPSTREAM) (blocked.size > 0 ? enable : disable).push('upstream');
   await chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
 
   const rules = [];
@@ -136,7 +147,7 @@ async function applyNow() {
     if (!o || typeof o !== 'object') continue;
     if (o.paused) {
       // Pause: nothing is blocked or changed on pages of this site.
-      add({ priority: 3, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
+      add({ priority: PRIORITY_PAUSE, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
       continue;
     }
     if (hasSiteChoice(o)) {
@@ -147,14 +158,20 @@ async function applyNow() {
         // category's rules with the opposite action, at a higher priority.
         const type = siteBlocked.has(cat) ? 'block' : 'allow';
         for (const r of await rulesetRules(cat)) {
-          add({ priority: 2, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
+          add({ priority: PRIORITY_SITE, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
+          if (type === 'allow' && EMBED_CATEGORIES.includes(cat)) {
+            // An embed allowed on this site loads its own resources too.
+            const cond = Object.assign({}, r.condition, { initiatorDomains: [site], resourceTypes: ['sub_frame'] });
+            delete cond.excludedResourceTypes;
+            add({ priority: PRIORITY_SITE, action: { type: 'allowAllRequests' }, condition: cond });
+          }
         }
       }
     }
     if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
       const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
       for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
-        add({ priority: 2, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
+        add({ priority: PRIORITY_SITE, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
       }
     }
   }
@@ -379,6 +396,82 @@ async function bannerMessage(msg, sender) {
 
 const BANNER_TYPES = new Set(['init', 'eval', 'popupFound', 'optOutResult', 'optInResult', 'autoconsentDone', 'autoconsentError', 'report', 'cmpDetected', 'selfTestResult', 'visualDelay']);
 
+// ---------------------------------------------------------------- click-to-load embeds
+// embed.js (content script) asks about each iframe; the core decides and
+// writes the placeholder (wasm/embed, the proxy's). "Load this once" is a
+// session rule allowing exactly that URL as a frame in that tab, and all
+// the frame loads (allowAllRequests: the player's own scripts and images
+// are the vendor's too), dropped when the tab navigates or closes.
+// "Always allow" is the per-site consent of the popup.
+const EMBED_CATEGORIES = ['functional', 'social'];
+const ONCE_PRIORITY = PRIORITY_PAUSE + 1; // over pause, per-site choices, our rulesets and the upstream lists
+
+function exactURLCondition(url) {
+  const u = url.split('#')[0];
+  if (/[*^|]/.test(u)) return { regexFilter: '^' + u.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$' };
+  return { urlFilter: '|' + u + '|' };
+}
+
+let sessionChain = Promise.resolve();
+function updateSession(f) {
+  sessionChain = sessionChain.then(async () => {
+    const have = await chrome.declarativeNetRequest.getSessionRules();
+    await f(have);
+  });
+  const p = sessionChain;
+  sessionChain = sessionChain.catch((e) => console.warn('consentguard: session rules', e));
+  return p;
+}
+
+function allowOnce(tabId, url) {
+  return updateSession(async (have) => {
+    const id = have.reduce((m, r) => Math.max(m, r.id), 0) + 1;
+    const condition = Object.assign(exactURLCondition(url), { resourceTypes: ['sub_frame'], tabIds: [tabId] });
+    await chrome.declarativeNetRequest.updateSessionRules({ addRules: [{ id, priority: ONCE_PRIORITY, action: { type: 'allowAllRequests' }, condition }] });
+  });
+}
+
+function dropOnce(tabId) {
+  return updateSession(async (have) => {
+    const ids = have.filter((r) => r.priority === ONCE_PRIORITY && (r.condition.tabIds || []).includes(tabId)).map((r) => r.id);
+    if (ids.length) await chrome.declarativeNetRequest.updateSessionRules({ removeRuleIds: ids });
+  });
+}
+
+async function embedMessage(msg, sender) {
+  const settings = await getSettings();
+  const c = await whenCore();
+  const top = (sender.tab && sender.tab.url) || sender.url || '';
+  const site = c.siteOf(top);
+  if ((settings.sites[site] || {}).paused) return null;
+  switch (msg.cgEmbed) {
+    case 'judge': {
+      const v = c.embed(String(msg.url || ''), sender.url || top, String(msg.width || ''), String(msg.height || ''),
+        stateFor(settings, site), Array.isArray(msg.attrs) ? msg.attrs : []);
+      if (v && v.error) throw new Error(v.error);
+      if (v) v.css = c.embedCSS();
+      return v;
+    }
+    case 'once':
+      if (!sender.tab || !/^https?:/.test(String(msg.url))) throw new Error('no tab or URL');
+      await allowOnce(sender.tab.id, String(msg.url));
+      return true;
+    case 'always': {
+      if (!EMBED_CATEGORIES.includes(msg.category) || !site) throw new Error('cannot allow ' + msg.category + ' here');
+      const o = Object.assign({}, settings.sites[site]);
+      o.allow = (Array.isArray(o.allow) ? o.allow : []).filter((x) => x !== msg.category).concat([msg.category]);
+      if (Array.isArray(o.block)) o.block = o.block.filter((x) => x !== msg.category);
+      if (Array.isArray(o.granted) && !o.granted.includes(msg.category)) o.granted = o.granted.concat([msg.category]);
+      settings.sites[site] = o;
+      await chrome.storage.local.set({ settings: normalise(settings) });
+      await apply();
+      return true;
+    }
+    default:
+      throw new Error('unknown embed message ' + msg.cgEmbed);
+  }
+}
+
 // ---------------------------------------------------------------- messages from the popup and options
 async function uiMessage(msg) {
   switch (msg.cmd) {
@@ -408,29 +501,37 @@ chrome.cookies.onChanged.addListener((info) => {
 });
 
 chrome.webRequest.onBeforeRequest.addListener((d) => {
-  if (d.type === 'main_frame') updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+  if (d.type !== 'main_frame') return;
+  updateReport(d.tabId, (r) => { r.url = d.url; r.blocked = []; r.cmp = null; });
+  setBadge(d.tabId, 0);
+  dropOnce(d.tabId); // "Load this once" is for one page view
 }, { urls: ['<all_urls>'], types: ['main_frame'] });
+
+// The badge is the number of blocked requests of the tab's page, the
+// popup's list, in every browser (Firefox has no DNR action count).
+function setBadge(tabId, n) {
+  chrome.action.setBadgeText({ tabId, text: n ? String(n) : '' }).catch(() => { /* tab gone */ });
+}
 
 chrome.webRequest.onErrorOccurred.addListener((d) => {
   if (!blockedError(d.error)) return;
   updateReport(d.tabId, (r) => {
-    if (r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+    // Once per URL and type: Firefox reports a blocked script twice (the
+    // parser's speculative preload, then the element's own load).
+    const dup = r.blocked.some((b) => b.url === d.url && b.type === d.type);
+    if (!dup && r.blocked.length < 500) r.blocked.push({ url: d.url, type: d.type, at: Date.now() });
+    setBadge(d.tabId, r.blocked.length);
   });
-  if (!chrome.declarativeNetRequest.setExtensionActionOptions) {
-    chrome.storage.session.get('tab:' + d.tabId).then((g) => {
-      const n = ((g['tab:' + d.tabId] || {}).blocked || []).length;
-      chrome.action.setBadgeText({ tabId: d.tabId, text: n ? String(n) : '' });
-    });
-  }
 }, { urls: ['<all_urls>'] });
 
 
-chrome.tabs.onRemoved.addListener((tabId) => { chrome.storage.session.remove('tab:' + tabId); });
+chrome.tabs.onRemoved.addListener((tabId) => { chrome.storage.session.remove('tab:' + tabId); dropOnce(tabId); });
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   if (!msg || typeof msg !== 'object') return false;
   let p;
   if (msg.cmd) p = uiMessage(msg);
+  else if (typeof msg.cgEmbed === 'string') p = embedMessage(msg, sender);
   else if (BANNER_TYPES.has(msg.type)) p = bannerMessage(msg, sender);
   else return false;
   p.then((v) => sendResponse({ ok: true, value: v }), (e) => sendResponse({ ok: false, error: String(e && e.message || e) }));
@@ -442,9 +543,6 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 async function setup() {
   const { settings } = await chrome.storage.local.get('settings');
   if (!settings) await chrome.storage.local.set({ settings: normalise({}) });
-  if (chrome.declarativeNetRequest.setExtensionActionOptions) {
-    try { await chrome.declarativeNetRequest.setExtensionActionOptions({ displayActionCountAsBadgeText: true }); } catch (e) { /* Firefox */ }
-  }
   await apply();
 }
 

@@ -61,3 +61,10 @@ func ExampleEngine_Warm() {
 	fmt.Println(e.Match(req).Blocked)
 	// Output: true
 }
+
+func ExampleRule_Parts() {
+	r, _ := filter.ParseRule("@@||cdn.example^$script,third-party,domain=news.example")
+	p := r.Parts()
+	fmt.Println(p.Exception, p.HostAnchor, p.Pattern, p.ThirdParty && !p.FirstParty, p.Types, p.Domains)
+	// Output: true true cdn.example^ true script [news.example]
+}

@@ -205,7 +205,23 @@ func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
 		}
 		return len(a.sig.Pattern) > len(b.sig.Pattern)
 	})
+	db.index()
+	// A vendor whose sources were all invalid cannot be serialised.
+	for i := range db.vendors {
+		if len(db.vendors[i].Sources) == 0 {
+			db.vendors[i].Sources = []string{"urn:consentguard:no-source"}
+		}
+	}
+	return db, errs
+}
+
+// index files the path signatures, in their order of specificity, under
+// their domain= scope, their literal first segment, or with those whose
+// first segment has a '*'.
+func (db *DB) index() {
+	db.scoped = map[string][]int32{}
 	db.bySeg = map[string][]int32{}
+	db.starSeg = nil
 	for i := range db.paths {
 		p := &db.paths[i]
 		if p.domain != "" {
@@ -216,13 +232,6 @@ func compile(parsed bool, cats []*catalog.Catalog) (*DB, []error) {
 			db.starSeg = append(db.starSeg, int32(i))
 		}
 	}
-	// A vendor whose sources were all invalid cannot be serialised.
-	for i := range db.vendors {
-		if len(db.vendors[i].Sources) == 0 {
-			db.vendors[i].Sources = []string{"urn:consentguard:no-source"}
-		}
-	}
-	return db, errs
 }
 
 // checkEntry normalises an entry built in code and validates it the way

@@ -4,27 +4,12 @@ package main
 
 import (
 	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"testing"
 )
 
 // TestGuardUnderNode builds the real js/wasm core and calls its JS API from
 // node, as the extension's service worker does.
 func TestGuardUnderNode(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		t.Fatal("node is required for the js/wasm core test")
-	}
-	dir := t.TempDir()
-	wasm := filepath.Join(dir, "guard.wasm")
-	build := exec.Command("go", "build", "-tags", "guard", "-o", wasm, ".")
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
 	calls := []any{
 		[]any{"decide", "https://www.google-analytics.com/g/collect?v=2&tid=G-1", "https://news.example/", "ping", map[string]any{}},
 		[]any{"decide", "https://www.google-analytics.com/g/collect?v=2&tid=G-1", "https://news.example/", "ping", map[string]any{"granted": "analytics"}},
@@ -37,19 +22,7 @@ func TestGuardUnderNode(t *testing.T) {
 		[]any{"stripParams", "https://news.example/a?utm_source=x&id=7&fbclid=abc"},
 		[]any{"categories"},
 	}
-	cf := filepath.Join(dir, "calls.json")
-	b, _ := json.Marshal(calls)
-	os.WriteFile(cf, b, 0o644)
-	cmd := exec.Command(node, "testdata/run.js", wasm, cf)
-	cmd.Env = append(os.Environ(), "WASM_EXEC="+filepath.Join(runtime.GOROOT(), "lib", "wasm", "wasm_exec.js"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, out)
-	}
-	var res []json.RawMessage
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("output %q: %v", out, err)
-	}
+	res := nodeCalls(t, calls)
 	type dec struct {
 		Action, Category, Vendor, Reason, Error, Header, URL, Name string
 		ThirdParty                                                 bool

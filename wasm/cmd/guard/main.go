@@ -41,6 +41,7 @@ func main() {
 	api.Set("stripParams", js.FuncOf(stripParams))
 	api.Set("categories", js.FuncOf(categories))
 	registerExt(api)
+	registerEmbed(api)
 	js.Global().Set("consentguard", api)
 	if ready := js.Global().Get("consentguardReady"); ready.Type() == js.TypeFunction {
 		ready.Invoke()

@@ -1,0 +1,195 @@
+// Package pack is the small binary encoding of the core's build-time
+// snapshots (the compiled tracker and cookie catalogs the extension decodes
+// at start-up instead of parsing text): unsigned varints and length-prefixed
+// strings, appended by a Writer and read back by a Reader.
+//
+// A Reader reads from a string, so that the strings it returns share the
+// snapshot's memory (an embedded string costs no copy). Every number must be in
+// its shortest form, so that a value has one encoding. It never panics:
+// the first problem (a truncated varint, a length past the end) is kept,
+// later reads return zero values, and Err reports it with its byte offset.
+package pack
+
+import "github.com/consentguard/consentguard/wasm/msg"
+
+// Writer appends values to a byte slice.
+type Writer struct {
+	B    []byte
+	refs map[string]int // strings written by Ref, by their number
+}
+
+// Ref appends s once: the first time as 0 then the string, after that as
+// its number (1 for the first string written by Ref, ...). Snapshots repeat
+// vendor ids, hosts and file names; Ref keeps each once.
+func (w *Writer) Ref(s string) {
+	if i, ok := w.refs[s]; ok {
+		w.Int(i)
+		return
+	}
+	if w.refs == nil {
+		w.refs = map[string]int{}
+	}
+	w.refs[s] = len(w.refs) + 1
+	w.Uint(0)
+	w.String(s)
+}
+
+// Uint appends v as an unsigned varint.
+func (w *Writer) Uint(v uint64) {
+	for v >= 0x80 {
+		w.B = append(w.B, byte(v)|0x80)
+		v >>= 7
+	}
+	w.B = append(w.B, byte(v))
+}
+
+// Int appends a non-negative int (a count, an index, a line number).
+func (w *Writer) Int(v int) {
+	if v < 0 {
+		v = 0
+	}
+	w.Uint(uint64(v))
+}
+
+// String appends len(s) then the bytes of s.
+func (w *Writer) String(s string) {
+	w.Int(len(s))
+	w.B = append(w.B, s...)
+}
+
+// Bool appends 1 or 0.
+func (w *Writer) Bool(b bool) {
+	if b {
+		w.Uint(1)
+	} else {
+		w.Uint(0)
+	}
+}
+
+// Reader reads what a Writer wrote.
+type Reader struct {
+	s    string
+	off  int
+	err  error
+	refs []string // strings read by Ref, in order
+}
+
+// Ref reads a string written by Writer.Ref.
+func (r *Reader) Ref() string {
+	i := r.Uint()
+	if r.err != nil {
+		return ""
+	}
+	if i == 0 {
+		s := r.String()
+		if r.refs == nil {
+			r.refs = make([]string, 0, len(r.s)/32+1) // snapshots: a new string every ~30 bytes
+		}
+		if r.err == nil {
+			r.refs = append(r.refs, s)
+		}
+		return s
+	}
+	if i > uint64(len(r.refs)) {
+		r.Fail(msg.Sprintf("string #%d of %d", i, len(r.refs)))
+		return ""
+	}
+	return r.refs[i-1]
+}
+
+// NewReader reads s.
+func NewReader(s string) *Reader { return &Reader{s: s} }
+
+// Err is the first problem met, nil when every read succeeded.
+func (r *Reader) Err() error { return r.err }
+
+// Rest is how many bytes are left unread.
+func (r *Reader) Rest() int { return len(r.s) - r.off }
+
+// Fail records err (when it is the first problem) at the current offset.
+func (r *Reader) Fail(what string) {
+	if r.err == nil {
+		r.err = msg.Errorf("byte %d: %s", r.off, what)
+	}
+}
+
+// Uint reads an unsigned varint.
+func (r *Reader) Uint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	var v uint64
+	for shift := uint(0); shift < 64; shift += 7 {
+		if r.off >= len(r.s) {
+			r.Fail("truncated number")
+			return 0
+		}
+		c := r.s[r.off]
+		r.off++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			if c == 0 && shift > 0 {
+				r.Fail("number not in its shortest form")
+				return 0
+			}
+			return v
+		}
+	}
+	r.Fail("number too long")
+	return 0
+}
+
+// Int reads a non-negative int no greater than max.
+func (r *Reader) Int(max int) int {
+	v := r.Uint()
+	if v > uint64(max) {
+		r.Fail(msg.Sprintf("value %d above %d", v, max))
+		return 0
+	}
+	return int(v)
+}
+
+// Count reads a number of items, each at least one byte long: it cannot be
+// larger than what is left, so that no bad count allocates much.
+func (r *Reader) Count() int {
+	v := r.Uint()
+	if r.err == nil && v > uint64(r.Rest()) {
+		r.Fail(msg.Sprintf("count %d, %d bytes left", v, r.Rest()))
+		return 0
+	}
+	return int(v)
+}
+
+// String reads a length-prefixed string sharing the Reader's memory.
+func (r *Reader) String() string {
+	v := r.Uint()
+	if r.err == nil && v > uint64(r.Rest()) {
+		r.Fail(msg.Sprintf("string of %d bytes, %d left", v, r.Rest()))
+	}
+	if r.err != nil {
+		return ""
+	}
+	n := int(v)
+	s := r.s[r.off : r.off+n]
+	r.off += n
+	return s
+}
+
+// Bool reads 1 or 0.
+func (r *Reader) Bool() bool {
+	switch r.Uint() {
+	case 0:
+		return false
+	case 1:
+		return true
+	}
+	r.Fail("not a boolean")
+	return false
+}
+
+// End fails unless everything has been read.
+func (r *Reader) End() {
+	if r.err == nil && r.off != len(r.s) {
+		r.Fail(msg.Sprintf("%d bytes left over", len(r.s)-r.off))
+	}
+}
