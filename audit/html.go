@@ -4,6 +4,7 @@ import (
 	"bytes"
 	_ "embed"
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"math"
 	"sort"
@@ -43,6 +44,46 @@ type htmlPass struct {
 	Categories []catCount
 	Max        int
 	Span       float64 // ms of the last request
+	// Lanes is the timeline chart: one row per category, a tick per request.
+	Lanes  []lane
+	Height int // of the chart, in SVG units
+}
+
+// lane is one category's row of the timeline chart (SVG units: the chart
+// is chartW wide, rows laneH high under a label line).
+type lane struct {
+	Category string
+	Y        int
+	Ticks    []tick
+}
+
+type tick struct {
+	X     float64
+	Title string
+}
+
+const (
+	chartW = 300
+	laneH  = 26
+)
+
+// lanes lays the pass's requests out per category over time.
+func lanes(p *Pass, cats []catCount, span float64) ([]lane, int) {
+	idx := map[string]int{}
+	out := make([]lane, len(cats))
+	for i, c := range cats {
+		idx[c.Category] = i
+		out[i] = lane{Category: c.Category, Y: i * laneH}
+	}
+	for _, q := range p.Requests {
+		x := 0.0
+		if span > 0 {
+			x = q.At / span * (chartW - 2)
+		}
+		l := &out[idx[q.Category]]
+		l.Ticks = append(l.Ticks, tick{X: x + 1, Title: fmt.Sprintf("%.0f ms %s", q.At, clip(q.URL, 200))})
+	}
+	return out, len(cats)*laneH + 14
 }
 
 type htmlData struct {
@@ -73,6 +114,7 @@ func HTML(r *SiteReport) ([]byte, error) {
 			}
 		}
 		sort.Slice(hp.Categories, func(i, j int) bool { return hp.Categories[i].Category < hp.Categories[j].Category })
+		hp.Lanes, hp.Height = lanes(p, hp.Categories, hp.Span)
 		d.HTMLPasses = append(d.HTMLPasses, hp)
 	}
 	var b bytes.Buffer
