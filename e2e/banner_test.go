@@ -16,6 +16,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/consentguard/consentguard/edge"
+	"github.com/consentguard/consentguard/internal/fixture"
 )
 
 // screens are the window sizes the banner is tested at.
@@ -24,16 +25,18 @@ var screens = []struct {
 	w, h int64
 }{{"desktop", 1280, 800}, {"phone", 375, 667}}
 
-// screenshotDir is where the banner tests keep their screenshots:
-// $CONSENTGUARD_SCREENSHOTS, else the test's temporary directory.
+// screenshotDir is where the browser tests keep their screenshots as
+// artefacts, left in place after the run: $CONSENTGUARD_SCREENSHOTS, else
+// .cache/screenshots in the repository (ignored by git).
 func screenshotDir(t *testing.T) string {
-	if d := os.Getenv("CONSENTGUARD_SCREENSHOTS"); d != "" {
-		if err := os.MkdirAll(d, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		return d
+	d := os.Getenv("CONSENTGUARD_SCREENSHOTS")
+	if d == "" {
+		d = filepath.Join(fixture.Root(t), ".cache", "screenshots")
 	}
-	return t.TempDir()
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return d
 }
 
 // screenshot saves the viewport as name.png in dir.
