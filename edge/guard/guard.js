@@ -283,25 +283,6 @@
 		sigs.push([new RegExp(body + (open ? "" : "(?:/|$)")), params]);
 	}
 
-	function hasParam(q, p) {
-		var kvs = q.split("&");
-		for (var i = 0; i < kvs.length; i++) {
-			var kv = kvs[i];
-			if (kv.length < p[0].length || kv.slice(0, p[0].length) !== p[0]) {
-				continue;
-			}
-			var rest = kv.slice(p[0].length);
-			if (rest !== "" && rest.charAt(0) !== "=") {
-				continue;
-			}
-			rest = rest.slice(1);
-			if (p[2] ? rest.slice(0, p[1].length) === p[1] : rest === p[1]) {
-				return true;
-			}
-		}
-		return false;
-	}
-
 	function beaconSigBlocked(u) {
 		if (!sigs.length || u == null) {
 			return false;
@@ -313,7 +294,7 @@
 			}
 			var q = p.search.slice(1);
 			for (var i = 0; i < sigs.length; i++) {
-				if (sigs[i][0].test(p.pathname) && sigs[i][1].every(function (x) { return hasParam(q, x); })) {
+				if (sigs[i][0].test(p.pathname) && sigs[i][1].every(function (x) { return sigHasParam(x, q); })) {
 					return true;
 				}
 			}
