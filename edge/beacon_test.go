@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -25,13 +24,7 @@ import (
 // prefix, and altered so they must not match) and on the paths of real
 // requests.
 func TestBeaconSignaturesNode(t *testing.T) {
-	if runtime.GOOS == "js" {
-		t.Skip("a js/wasm test cannot start processes; this test runs in the native suite")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		fixture.Missing(t, "node not found (make test installs it)")
-	}
+	node := nodeForTest(t)
 	r := newRig(t, http.NotFoundHandler(), nil)
 	spec := guard.Spec{BeaconPaths: r.proxy.guardSpec(0).Compact().BeaconPaths}
 	var sigs []catalog.Path

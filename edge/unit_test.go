@@ -89,13 +89,7 @@ func TestSafeReturn(t *testing.T) {
 // the Consent Mode defaults of the visitor's consent, expose GPC only when
 // the visitor sends it, and schedule the banner only when it is shown.
 func TestInjectionNode(t *testing.T) {
-	if runtime.GOOS == "js" {
-		t.Skip("a js/wasm test cannot start processes; this test runs in the native suite")
-	}
-	node, err := exec.LookPath("node")
-	if err != nil {
-		fixture.Missing(t, "node not found (make test installs it)")
-	}
+	node := nodeForTest(t)
 	r := newRig(t, http.NotFoundHandler(), nil)
 	for _, tc := range []struct {
 		st        consent.State
@@ -165,4 +159,19 @@ func TestHasPing(t *testing.T) {
 			t.Errorf("hasPing(%q) = %v", in, got)
 		}
 	}
+}
+
+// nodeForTest returns node's path for the tests that run the injected
+// JavaScript. Under js/wasm they skip (a wasm test cannot start processes;
+// the native suite runs them); a missing node fails in CI.
+func nodeForTest(t *testing.T) string {
+	t.Helper()
+	if runtime.GOOS == "js" {
+		t.Skip("a js/wasm test cannot start processes; this test runs in the native suite")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		fixture.Missing(t, "node not found (make test installs it)")
+	}
+	return node
 }
