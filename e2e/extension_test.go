@@ -3,8 +3,12 @@
 package e2e
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -307,6 +311,49 @@ func TestExtensionChromium(t *testing.T) {
 		}
 	})
 
+	t.Run("core kept in Cache Storage", func(t *testing.T) {
+		// The first start read the packaged core and kept one copy, under
+		// its digest; every later start reads that copy.
+		wasm, err := os.ReadFile(filepath.Join(builtExtension(t, false), "guard.wasm"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256(wasm)
+		key := "https://core.consentguard.invalid/" + hex.EncodeToString(sum[:8]) + "/guard.wasm"
+		cached := func() map[string]float64 {
+			return Eval[map[string]float64](t, opt, `(async () => { const c = await caches.open('consentguard-core'); const out = {};
+			  for (const k of await c.keys()) out[k.url] = (await (await c.match(k)).arrayBuffer()).byteLength; return out; })()`)
+		}
+		if got := cached(); len(got) != 1 || got[key] != float64(len(wasm)) {
+			t.Errorf("cached cores %v, want only %s of %d bytes", got, key, len(wasm))
+		}
+		stopServiceWorker(t, b, id)
+		if src := coreSourceOf(t, opt); src != "cache" {
+			t.Errorf("after a restart the core came from %q, want the cache", src)
+		}
+		// A damaged copy: the worker drops it, reads the package, still
+		// blocks, and keeps a good copy again.
+		Eval[bool](t, opt, `(async () => { const c = await caches.open('consentguard-core');
+		  for (const k of await c.keys()) await c.put(k, new Response(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 9, 9]), { headers: { 'content-type': 'application/wasm' } }));
+		  return true; })()`)
+		stopServiceWorker(t, b, id)
+		if src := coreSourceOf(t, opt); src != "package" {
+			t.Errorf("with a damaged cached core the core came from %q, want the package", src)
+		}
+		w.reset()
+		b.Navigate(t, w.World, page)
+		if h := extAdHits(w); len(h) > 0 {
+			t.Errorf("with the core read from the package, trackers reached:%s", hitList(h))
+		}
+		if !poll(10*time.Second, func() bool { g := cached(); return len(g) == 1 && g[key] == float64(len(wasm)) }) {
+			t.Errorf("the damaged copy was not replaced: %v", cached())
+		}
+		stopServiceWorker(t, b, id)
+		if src := coreSourceOf(t, opt); src != "cache" {
+			t.Errorf("after the repair the core came from %q, want the cache", src)
+		}
+	})
+
 	t.Run("strict CSP worker", func(t *testing.T) {
 		// worker-src 'self' forbids the blob the GPC wrapper starts workers
 		// from: the page's worker must still run (without the property).
@@ -316,6 +363,16 @@ func TestExtensionChromium(t *testing.T) {
 			t.Errorf("the worker of a page with a strict CSP did not run: %v", res)
 		}
 	})
+}
+
+// coreSourceOf wakes the worker if needed and returns where its core came
+// from ('cache' or 'package').
+func coreSourceOf(t testing.TB, opt *Browser) string {
+	t.Helper()
+	r := sendExt[map[string]any](t, opt, `{cmd: 'ready'}`)
+	tm, _ := r["timing"].(map[string]any)
+	s, _ := tm["source"].(string)
+	return s
 }
 
 // stopServiceWorker stops the extension's worker through CDP and waits

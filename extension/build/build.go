@@ -11,6 +11,8 @@ package build
 import (
 	"archive/zip"
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -136,10 +138,18 @@ func Build(o Options) (string, error) {
 		}
 		shared["rules/"+sets[i].ID+".json"] = b
 	}
+	digest := "none"
+	if w, ok := shared["guard.wasm"]; ok {
+		h := sha256.Sum256(w)
+		digest = hex.EncodeToString(h[:8])
+	}
 	var sum strings.Builder
 	for _, br := range Browsers {
 		files, err := sourceFiles(o.Src)
 		if err != nil {
+			return "", err
+		}
+		if err := stampCore(files, digest); err != nil {
 			return "", err
 		}
 		m, err := Manifest(o.Src, br, sets)
@@ -174,6 +184,25 @@ func Build(o Options) (string, error) {
 	fmt.Fprintf(&sum, "total %d static rules (limit %d), %d regex (limit %d), %d rulesets (limit %d enabled)\n",
 		rules, dnr.MaxStaticRules, regex, dnr.MaxRegexRules, len(sets), dnr.MaxEnabledRulesets)
 	return sum.String(), nil
+}
+
+// coreDigestMark is the placeholder in background.js that the build
+// replaces with the first 16 hex digits of guard.wasm's SHA-256: the
+// worker keeps its copy of the core in Cache Storage under that digest, so
+// a new build never starts an old core.
+const coreDigestMark = "@CORE_DIGEST@"
+
+// stampCore writes the core's digest into background.js.
+func stampCore(files map[string][]byte, digest string) error {
+	bg, ok := files["background.js"]
+	if !ok {
+		return errors.New("background.js: missing from the source tree")
+	}
+	if n := bytes.Count(bg, []byte(coreDigestMark)); n != 1 {
+		return fmt.Errorf("background.js: want the core digest placeholder %s once, found it %d times", coreDigestMark, n)
+	}
+	files["background.js"] = bytes.Replace(bg, []byte(coreDigestMark), []byte(digest), 1)
+	return nil
 }
 
 // Rulesets compiles the embedded tracker and parameter lists. Any error in

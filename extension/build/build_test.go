@@ -2,6 +2,8 @@ package build
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -159,6 +161,38 @@ func TestSourcesParse(t *testing.T) {
 	for _, f := range files {
 		if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
 			t.Errorf("%s: %v\n%s", f, err, out)
+		}
+	}
+}
+
+// TestStampCore: background.js gets the core's digest in place of the
+// placeholder, different cores get different digests, and a source tree
+// without the placeholder (or with it twice) is refused by name.
+func TestStampCore(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "src", "background.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stamp := func(wasm string) string {
+		files := map[string][]byte{"background.js": src}
+		h := sha256.Sum256([]byte(wasm))
+		if err := stampCore(files, hex.EncodeToString(h[:8])); err != nil {
+			t.Fatal(err)
+		}
+		return string(files["background.js"])
+	}
+	a, b := stamp("core one"), stamp("core two")
+	if strings.Contains(a, coreDigestMark) || a == b {
+		t.Errorf("placeholder left or digests equal")
+	}
+	h := sha256.Sum256([]byte("core one"))
+	if !strings.Contains(a, "const CORE_DIGEST = '"+hex.EncodeToString(h[:8])+"';") {
+		t.Errorf("digest not written as CORE_DIGEST")
+	}
+	for _, bad := range []string{"const x = 1;", coreDigestMark + coreDigestMark} {
+		err := stampCore(map[string][]byte{"background.js": []byte(bad)}, "ab")
+		if err == nil || !strings.Contains(err.Error(), "background.js") {
+			t.Errorf("%q: err %v", bad, err)
 		}
 	}
 }
