@@ -78,8 +78,10 @@ type World struct {
 	hits []Hit
 	site map[string]http.Handler
 
-	ln  net.Listener
-	srv *http.Server
+	ln     net.Listener
+	srv    *http.Server
+	conns  *connListener
+	tlsCfg *tls.Config
 }
 
 // newWorld starts the loopback world. site maps host names to handlers
@@ -97,34 +99,19 @@ func newWorld(t testing.TB, site map[string]http.Handler) *World {
 	}
 	w := &World{Addr: ln.Addr().String(), Port: ln.Addr().(*net.TCPAddr).Port, SPKI: spki, CertPool: pool, CA: cert.Certificate[1], site: site, ln: ln}
 	tlsCfg := &tls.Config{Certificates: []tls.Certificate{cert}, NextProtos: []string{"http/1.1"}}
-	conns := newConnListener(ln.Addr())
+	w.conns, w.tlsCfg = newConnListener(ln.Addr()), tlsCfg
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
-				conns.Close()
+				w.conns.Close()
 				return
 			}
-			go func() {
-				c.SetReadDeadline(time.Now().Add(10 * time.Second))
-				br := bufio.NewReader(c)
-				b, err := br.Peek(1)
-				if err != nil {
-					c.Close()
-					return
-				}
-				c.SetReadDeadline(time.Time{})
-				pc := &peekedConn{Conn: c, r: br}
-				if b[0] == 0x16 {
-					conns.put(tls.Server(pc, tlsCfg))
-				} else {
-					conns.put(pc)
-				}
-			}()
+			go w.adopt(c, bufio.NewReader(c))
 		}
 	}()
 	w.srv = &http.Server{Handler: http.HandlerFunc(w.serve), ReadHeaderTimeout: 10 * time.Second}
-	go w.srv.Serve(conns)
+	go w.srv.Serve(w.conns)
 	t.Cleanup(func() {
 		ln.Close()
 		w.srv.Close()
@@ -132,7 +119,49 @@ func newWorld(t testing.TB, site map[string]http.Handler) *World {
 	return w
 }
 
+// adopt serves a connection (read through br): TLS when its first byte
+// is a handshake record, plain HTTP otherwise.
+func (w *World) adopt(c net.Conn, br *bufio.Reader) {
+	c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	b, err := br.Peek(1)
+	if err != nil {
+		c.Close()
+		return
+	}
+	c.SetReadDeadline(time.Time{})
+	pc := &peekedConn{Conn: c, r: br}
+	if b[0] == 0x16 {
+		w.conns.put(tls.Server(pc, w.tlsCfg))
+	} else {
+		w.conns.put(pc)
+	}
+}
+
+// connect answers an HTTP proxy's CONNECT (browsers told to use the world
+// as their proxy, for pages whose URLs carry no port): the tunnel is served
+// by the world itself, as a connection of its own.
+func (w *World) connect(rw http.ResponseWriter) {
+	hj, ok := rw.(http.Hijacker)
+	if !ok {
+		http.Error(rw, "no hijacking", http.StatusInternalServerError)
+		return
+	}
+	c, brw, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if _, err := c.Write([]byte("HTTP/1.1 200 Connection Established\r\n\r\n")); err != nil {
+		c.Close()
+		return
+	}
+	go w.adopt(c, brw.Reader)
+}
+
 func (w *World) serve(rw http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodConnect {
+		w.connect(rw)
+		return
+	}
 	host := strings.ToLower(r.Host)
 	if h, _, err := net.SplitHostPort(host); err == nil {
 		host = h

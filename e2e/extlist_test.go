@@ -281,3 +281,88 @@ func checkUpstreamPage(t *testing.T, w *World, got map[string]string) {
 		t.Errorf("unlisted host: %d requests, want 1", len(h))
 	}
 }
+
+// TestPeerRequestBlockingFirefox runs the same request-blocking page in
+// Firefox ESR with the built extension/dist/firefox, installed over
+// WebDriver BiDi. The page's URLs carry no port, so Firefox uses the test
+// world as its proxy; the page is served over TLS (Firefox has no service
+// workers on plain http, and the page stops at that case without them). Built with "||bad.third-party.site^" no case may
+// load and the host sees no request; the control build (without the list)
+// lets the same requests through.
+func TestPeerRequestBlockingFirefox(t *testing.T) {
+	site := peerPages(t)
+	rec := &trackerRecorder{next: site["bad.third-party.site"]}
+	site["bad.third-party.site"] = rec
+	w := newWorld(t, site)
+	run := func(dir string) (map[string]string, []string) {
+		ff := newFirefoxProxied(t, w)
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := ff.InstallExtension(ctx, dir); err != nil {
+			t.Fatalf("webExtension.install %s: %v", dir, err)
+		}
+		// The extension is live once its header rules are: the server
+		// reflects Sec-GPC: 1.
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			ff.Go(t, w, "https://privacy-test-pages.site/")
+			if FirefoxEval[string](t, ff, `fetch('/reflect-headers').then(r => r.json()).then(j => j.headers['sec-gpc'] || '')`) == "1" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("the extension sent no Sec-GPC within 30s of its install")
+			}
+			time.Sleep(500 * time.Millisecond)
+		}
+		rec.take()
+		url := "https://privacy-test-pages.site/privacy-protections/request-blocking/"
+		ff.Go(t, w, url)
+		if _, err := ff.EvaluateActivated(ctx, ff.Context, `document.querySelector('#start').click()`); err != nil {
+			t.Fatalf("click #start: %v", err)
+		}
+		var last string
+		stable := time.Now()
+		for end := time.Now().Add(25 * time.Second); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+			cur := FirefoxEval[string](t, ff, `JSON.stringify(results.results.map((r) => [r.id, r.status]))`)
+			if cur != last {
+				last, stable = cur, time.Now()
+			} else if time.Since(stable) > 4*time.Second {
+				break
+			}
+		}
+		var pairs [][2]string
+		if err := json.Unmarshal([]byte(last), &pairs); err != nil {
+			t.Fatalf("results of %s: %v (%s)", url, err, last)
+		}
+		got := map[string]string{}
+		for _, p := range pairs {
+			got[p[0]] = p[1]
+		}
+		for _, id := range peerBlockingCases {
+			if _, ok := got[id]; !ok {
+				t.Errorf("case %s missing from the page's results %v", id, got)
+			}
+		}
+		return got, rec.take()
+	}
+
+	control, controlHits := run(filepath.Join(extensionDist(t), "firefox"))
+	t.Logf("control (no extra list): loaded %v; %d requests reached bad.third-party.site", loadedCases(control), len(controlHits))
+	for _, id := range peerBlockingCases {
+		if control[id] != "loaded" {
+			t.Errorf("control: case %s = %q, want loaded (nothing blocks bad.third-party.site without the list)", id, control[id])
+		}
+	}
+	if len(controlHits) == 0 {
+		t.Error("control: bad.third-party.site saw no request")
+	}
+
+	blocked, hits := run(filepath.Join(builtExtensionLists(t, "! extra list for the test\n||bad.third-party.site^\n"), "firefox"))
+	t.Logf("with ||bad.third-party.site^: %v; %d requests reached bad.third-party.site", blocked, len(hits))
+	if l := loadedCases(blocked); len(l) > 0 {
+		t.Errorf("with ||bad.third-party.site^: cases %v loaded, want none", l)
+	}
+	if len(hits) > 0 {
+		t.Errorf("with ||bad.third-party.site^: the tracker host saw %d requests:\n%s", len(hits), strings.Join(hits, "\n"))
+	}
+}

@@ -124,9 +124,26 @@ var biDiListening = regexp.MustCompile(`WebDriver BiDi listening on (ws://[0-9.]
 // are served over real TLS with no certificate exception.
 func newFirefox(t testing.TB, w *World) *Firefox {
 	t.Helper()
+	return startFirefox(t, w, nil)
+}
+
+// newFirefoxProxied starts Firefox with w as its HTTP and HTTPS proxy, for
+// pages whose URLs carry no port (https://bad.third-party.site/...): every
+// request, whatever its port, reaches w (World.connect serves the tunnels).
+func newFirefoxProxied(t testing.TB, w *World) *Firefox {
+	t.Helper()
+	return startFirefox(t, w, map[string]any{
+		"network.proxy.type": 1, "network.proxy.http": "127.0.0.1", "network.proxy.http_port": w.Port,
+		"network.proxy.ssl": "127.0.0.1", "network.proxy.ssl_port": w.Port, "network.proxy.no_proxies_on": "",
+		"network.proxy.allow_hijacking_localhost": true, "network.proxy.share_proxy_settings": false,
+	})
+}
+
+func startFirefox(t testing.TB, w *World, prefs map[string]any) *Firefox {
+	t.Helper()
 	bin := firefoxPath(t)
 	profile := t.TempDir()
-	writeUserJS(t, profile)
+	writeUserJS(t, profile, prefs)
 	trustCA(t, profile, w.CA)
 	const origin = "http://127.0.0.1"
 	cmd := exec.Command(bin, "--headless", "--no-remote", "--profile", profile,
@@ -155,10 +172,17 @@ func newFirefox(t testing.TB, w *World) *Firefox {
 	return f
 }
 
-func writeUserJS(t testing.TB, profile string) {
+func writeUserJS(t testing.TB, profile string, extra map[string]any) {
 	t.Helper()
 	var b strings.Builder
+	all := map[string]any{}
 	for k, v := range firefoxPrefs {
+		all[k] = v
+	}
+	for k, v := range extra {
+		all[k] = v
+	}
+	for k, v := range all {
 		switch v := v.(type) {
 		case string:
 			fmt.Fprintf(&b, "user_pref(%q, %q);\n", k, v)
