@@ -137,7 +137,7 @@ func newExtWorld(t testing.TB) *extWorld {
 		w.Header().Set("Content-Type", "text/javascript")
 		w.Write([]byte("/* stub */"))
 	})
-	m := map[string]http.Handler{extSite: site}
+	m := map[string]http.Handler{extSite: site, extWidgetHost: http.HandlerFunc(serveExtWidget)}
 	for _, h := range extTrackers {
 		m[h] = rec
 	}
@@ -180,6 +180,17 @@ w.onmessage = function (e) { window.__results.worker = e.data.gpc; window.__resu
 </script>
 </body></html>`
 
+// extWidgetHost serves a third-party widget that embeds Google Analytics:
+// news.test's /embedded.html frames it.
+const extWidgetHost = "widgets.partner.test"
+
+func serveExtWidget(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte(`<!doctype html><title>widget</title><p>Weather: sunny</p>
+<script async src="https://www.googletagmanager.com/gtag/js?id=G-WIDGET1"></script>`))
+}
+
 func serveExtSite(w http.ResponseWriter, r *http.Request) {
 	html := func(s string) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -204,6 +215,9 @@ var w = new Worker('/worker.js');
 w.onmessage = function (e) { window.__results.worker = e.data.gpc; window.__results.workerRelative = e.data.helper && e.data.data === 'ok'; };
 w.onerror = function () { window.__results.workerError = true; };
 </script>`)
+	case "/embedded.html":
+		html(`<!doctype html><title>embedded</title><h1>With a partner's widget</h1>
+<iframe src="https://` + extWidgetHost + `/widget.html"></iframe>`)
 	case "/frame.html":
 		html(`<!doctype html><script>parent.postMessage({frame: navigator.globalPrivacyControl === true}, '*')</script>`)
 	case "/worker.js":

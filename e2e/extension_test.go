@@ -192,11 +192,22 @@ func TestExtensionChromium(t *testing.T) {
 		if h := extAdHits(w); len(h) > 0 {
 			t.Errorf("analytics allowed for the site, more reached:%s", hitList(h))
 		}
+		// The choice covers the site's pages, third-party frames included.
+		w.reset()
+		b.Navigate(t, w.World, page+"embedded.html")
+		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
+			t.Errorf("analytics allowed for the site, a partner's frame on it did not reach Google Analytics:%s", hitList(w.Hits()))
+		}
 		selectAndSave(t, p, `select[data-site="analytics"]`, "default")
 		w.reset()
 		b.Navigate(t, w.World, page)
 		if h := w.HitsTo(gaHosts...); len(h) > 0 {
 			t.Errorf("site choice back to the global one (off), analytics reached:%s", hitList(h))
+		}
+		w.reset()
+		b.Navigate(t, w.World, page+"embedded.html")
+		if h := w.HitsTo(gaHosts...); len(h) > 0 {
+			t.Errorf("site choice back to the global one (off), the partner's frame reached analytics:%s", hitList(h))
 		}
 		clickAndSave(t, p, `#pause`)
 		w.reset()
@@ -229,6 +240,20 @@ func TestExtensionChromium(t *testing.T) {
 			t.Errorf("GPC back on for the site: header %q, first script %v", got, Eval[bool](t, b, `window.__gpcFirst`))
 		}
 		clickAndSave(t, p, `input[data-global="analytics"]`) // granted again for the next part
+		// Analytics granted everywhere but blocked on this site: blocked in
+		// the partner's frame on its pages too.
+		w.reset()
+		b.Navigate(t, w.World, page+"embedded.html")
+		if len(w.HitsTo("www.google-analytics.com", "region1.google-analytics.com")) == 0 {
+			t.Errorf("analytics granted, the partner's frame did not reach Google Analytics:%s", hitList(w.Hits()))
+		}
+		selectAndSave(t, p, `select[data-site="analytics"]`, "block")
+		w.reset()
+		b.Navigate(t, w.World, page+"embedded.html")
+		if h := w.HitsTo(gaHosts...); len(h) > 0 {
+			t.Errorf("analytics blocked for the site, the partner's frame on it reached analytics:%s", hitList(h))
+		}
+		selectAndSave(t, p, `select[data-site="analytics"]`, "default")
 	})
 
 	t.Run("options export import", func(t *testing.T) {

@@ -177,6 +177,53 @@ async function rulesetRules(id) {
   return rulesetCache[id];
 }
 
+// Per-site choices become dynamic rules scoped to the tab's top-level site
+// (topDomains, Chromium): they cover the site's own requests and those of
+// third-party frames on its pages. Browsers without topDomains (Firefox)
+// scope them by the request's initiator instead, which leaves the
+// requests of a third-party frame to the global choice.
+let siteScope = globalThis.browser && browser.runtime && browser.runtime.getBrowserInfo ? 'initiatorDomains' : 'topDomains';
+
+async function siteRules(settings, blocked, c) {
+  const rules = [];
+  let id = 1;
+  const add = (r) => { r.id = id++; rules.push(r); };
+  const scoped = (cond, site) => Object.assign({}, cond, { [siteScope]: [site] });
+  for (const [site, o] of Object.entries(settings.sites)) {
+    if (!o || typeof o !== 'object') continue;
+    if (o.paused) {
+      // Pause: nothing is blocked or changed on pages of this site.
+      add({ priority: PRIORITY_PAUSE, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
+      continue;
+    }
+    if (hasSiteChoice(o)) {
+      const siteBlocked = new Set(c.blocked(stateFor(settings, site)));
+      for (const cat of CATEGORIES) {
+        if (blocked.has(cat) === siteBlocked.has(cat)) continue;
+        // The site differs from the global choice: its requests get the
+        // category's rules with the opposite action, at a higher priority.
+        const type = siteBlocked.has(cat) ? 'block' : 'allow';
+        for (const r of await rulesetRules(cat)) {
+          add({ priority: PRIORITY_SITE, action: { type }, condition: scoped(r.condition, site) });
+          if (type === 'allow' && EMBED_CATEGORIES.includes(cat)) {
+            // An embed allowed on this site loads its own resources too.
+            const cond = scoped(Object.assign({}, r.condition, { resourceTypes: ['sub_frame'] }), site);
+            delete cond.excludedResourceTypes;
+            add({ priority: PRIORITY_SITE, action: { type: 'allowAllRequests' }, condition: cond });
+          }
+        }
+      }
+    }
+    if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
+      const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
+      for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
+        add({ priority: PRIORITY_SITE, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
+      }
+    }
+  }
+  return rules;
+}
+
 async function applyNow() {
   const settings = await getSettings();
   const c = await whenCore();
@@ -198,44 +245,21 @@ async function applyNow() {
     await chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: toEnable, disableRulesetIds: toDisable });
   }
 
-  const rules = [];
-  let id = 1;
-  const add = (r) => { r.id = id++; rules.push(r); };
-  for (const [site, o] of Object.entries(settings.sites)) {
-    if (!o || typeof o !== 'object') continue;
-    if (o.paused) {
-      // Pause: nothing is blocked or changed on pages of this site.
-      add({ priority: PRIORITY_PAUSE, action: { type: 'allowAllRequests' }, condition: { requestDomains: [site], resourceTypes: ['main_frame', 'sub_frame'] } });
-      continue;
-    }
-    if (hasSiteChoice(o)) {
-      const siteBlocked = new Set(c.blocked(stateFor(settings, site)));
-      for (const cat of CATEGORIES) {
-        if (blocked.has(cat) === siteBlocked.has(cat)) continue;
-        // The site differs from the global choice: its requests get the
-        // category's rules with the opposite action, at a higher priority.
-        const type = siteBlocked.has(cat) ? 'block' : 'allow';
-        for (const r of await rulesetRules(cat)) {
-          add({ priority: PRIORITY_SITE, action: { type }, condition: Object.assign({}, r.condition, { initiatorDomains: [site] }) });
-          if (type === 'allow' && EMBED_CATEGORIES.includes(cat)) {
-            // An embed allowed on this site loads its own resources too.
-            const cond = Object.assign({}, r.condition, { initiatorDomains: [site], resourceTypes: ['sub_frame'] });
-            delete cond.excludedResourceTypes;
-            add({ priority: PRIORITY_SITE, action: { type: 'allowAllRequests' }, condition: cond });
-          }
-        }
-      }
-    }
-    if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
-      const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
-      for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
-        add({ priority: PRIORITY_SITE, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
-      }
-    }
-  }
+  let rules = await siteRules(settings, blocked, c);
   const old = await chrome.declarativeNetRequest.getDynamicRules();
   if (!sameRules(old, rules)) {
-    await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
+    try {
+      await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
+    } catch (e) {
+      if (siteScope !== 'topDomains') throw e;
+      // A browser without topDomains: scope the site's rules by initiator.
+      console.warn('consentguard: no topDomains in this browser, per-site rules by initiator', e);
+      siteScope = 'initiatorDomains';
+      rules = await siteRules(settings, blocked, c);
+      if (!sameRules(old, rules)) {
+        await chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((r) => r.id), addRules: rules });
+      }
+    }
   }
   await syncGPCScript(settings);
   await chrome.storage.session.set({ applied: Date.now() });
