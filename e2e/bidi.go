@@ -256,3 +256,34 @@ func (b *BiDi) evaluate(ctx context.Context, context, expr string, activate bool
 	}
 	return res.Result, nil
 }
+
+// Click clicks the centre of the first element matching selector in
+// context's page as a person would: the element is scrolled into view and
+// input.performActions moves the mouse there and presses its button, so
+// the page gets trusted events (isTrusted), unlike a click() from script.
+func (b *BiDi) Click(ctx context.Context, context, selector string) error {
+	sel, _ := json.Marshal(selector)
+	v, err := b.Evaluate(ctx, context, `(function(){var e=document.querySelector(`+string(sel)+`);if(!e)return "";e.scrollIntoView({block:"center"});var r=e.getBoundingClientRect();return Math.round(r.left+r.width/2)+","+Math.round(r.top+r.height/2)})()`)
+	if err != nil {
+		return err
+	}
+	var at string
+	if err := json.Unmarshal(v.Value, &at); err != nil || at == "" {
+		return fmt.Errorf("bidi: click: no element %s", selector)
+	}
+	var x, y int
+	if _, err := fmt.Sscanf(at, "%d,%d", &x, &y); err != nil {
+		return fmt.Errorf("bidi: click %s: position %q", selector, at)
+	}
+	return b.Call(ctx, "input.performActions", map[string]any{
+		"context": context,
+		"actions": []any{map[string]any{
+			"type": "pointer", "id": "mouse", "parameters": map[string]any{"pointerType": "mouse"},
+			"actions": []any{
+				map[string]any{"type": "pointerMove", "x": x, "y": y},
+				map[string]any{"type": "pointerDown", "button": 0},
+				map[string]any{"type": "pointerUp", "button": 0},
+			},
+		}},
+	}, nil)
+}
