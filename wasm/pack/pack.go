@@ -77,6 +77,14 @@ type Reader struct {
 // Ref reads a string written by Writer.Ref.
 func (r *Reader) Ref() string {
 	i := r.Uint()
+	if i-1 < uint64(len(r.refs)) && r.err == nil { // a string read before (i >= 1)
+		return r.refs[i-1]
+	}
+	return r.refSlow(i)
+}
+
+// refSlow is Ref for a new string (i == 0), a bad number or a failed read.
+func (r *Reader) refSlow(i uint64) string {
 	if r.err != nil {
 		return ""
 	}
@@ -90,11 +98,8 @@ func (r *Reader) Ref() string {
 		}
 		return s
 	}
-	if i > uint64(len(r.refs)) {
-		r.Fail(msg.Sprintf("string #%d of %d", i, len(r.refs)))
-		return ""
-	}
-	return r.refs[i-1]
+	r.Fail(msg.Sprintf("string #%d of %d", i, len(r.refs)))
+	return ""
 }
 
 // NewReader reads s.
@@ -103,18 +108,32 @@ func NewReader(s string) *Reader { return &Reader{s: s} }
 // Err is the first problem met, nil when every read succeeded.
 func (r *Reader) Err() error { return r.err }
 
-// Rest is how many bytes are left unread.
+// Rest is how many bytes are left unread (none after a problem).
 func (r *Reader) Rest() int { return len(r.s) - r.off }
 
 // Fail records err (when it is the first problem) at the current offset.
+// Nothing is left to read after it, so that Uint's inline path stops.
 func (r *Reader) Fail(what string) {
 	if r.err == nil {
 		r.err = msg.Errorf("byte %d: %s", r.off, what)
 	}
+	r.off = len(r.s)
 }
 
-// Uint reads an unsigned varint.
+// Uint reads an unsigned varint. A one-byte number (most of a snapshot's)
+// is read inline.
 func (r *Reader) Uint() uint64 {
+	// r.off is len(r.s) after a problem (Fail): then the slow path.
+	if off := r.off; off < len(r.s) && r.s[off] < 0x80 {
+		r.off = off + 1
+		return uint64(r.s[off])
+	}
+	return r.uintSlow()
+}
+
+// uintSlow is Uint for a number of several bytes, a truncated input or a
+// failed read.
+func (r *Reader) uintSlow() uint64 {
 	if r.err != nil {
 		return 0
 	}
