@@ -75,16 +75,24 @@ type Reader struct {
 }
 
 // Ref reads a string written by Writer.Ref.
+//
+// Ref, Int, Count and String read a one-byte number (most of a snapshot's)
+// inline; their slow paths read any number, and handle errors. The reads
+// are the core's start-up: a call saved per value counts under WebAssembly.
+// r.off is len(r.s) after a problem (Fail), so no fast path is taken then.
 func (r *Reader) Ref() string {
-	i := r.Uint()
-	if i-1 < uint64(len(r.refs)) && r.err == nil { // a string read before (i >= 1)
-		return r.refs[i-1]
+	if off := r.off; off < len(r.s) {
+		// 1..127: a string read before
+		if c := uint(r.s[off]) - 1; c < 0x7f && c < uint(len(r.refs)) {
+			r.off = off + 1
+			return r.refs[c]
+		}
 	}
-	return r.refSlow(i)
+	return r.refSlow()
 }
 
-// refSlow is Ref for a new string (i == 0), a bad number or a failed read.
-func (r *Reader) refSlow(i uint64) string {
+func (r *Reader) refSlow() string {
+	i := r.Uint()
 	if r.err != nil {
 		return ""
 	}
@@ -98,8 +106,11 @@ func (r *Reader) refSlow(i uint64) string {
 		}
 		return s
 	}
-	r.Fail(msg.Sprintf("string #%d of %d", i, len(r.refs)))
-	return ""
+	if i > uint64(len(r.refs)) {
+		r.Fail(msg.Sprintf("string #%d of %d", i, len(r.refs)))
+		return ""
+	}
+	return r.refs[i-1]
 }
 
 // NewReader reads s.
@@ -160,6 +171,16 @@ func (r *Reader) uintSlow() uint64 {
 
 // Int reads a non-negative int no greater than max.
 func (r *Reader) Int(max int) int {
+	if off := r.off; off < len(r.s) {
+		if c := int(r.s[off]); c < 0x80 && c <= max {
+			r.off = off + 1
+			return c
+		}
+	}
+	return r.intSlow(max)
+}
+
+func (r *Reader) intSlow(max int) int {
 	v := r.Uint()
 	if v > uint64(max) {
 		r.Fail(msg.Sprintf("value %d above %d", v, max))
@@ -171,6 +192,12 @@ func (r *Reader) Int(max int) int {
 // Count reads a number of items, each at least one byte long: it cannot be
 // larger than what is left, so that no bad count allocates much.
 func (r *Reader) Count() int {
+	if off := r.off; off < len(r.s) {
+		if c := int(r.s[off]); c < 0x80 && c < len(r.s)-off {
+			r.off = off + 1
+			return c
+		}
+	}
 	v := r.Uint()
 	if r.err == nil && v > uint64(r.Rest()) {
 		r.Fail(msg.Sprintf("count %d, %d bytes left", v, r.Rest()))
@@ -181,6 +208,12 @@ func (r *Reader) Count() int {
 
 // String reads a length-prefixed string sharing the Reader's memory.
 func (r *Reader) String() string {
+	if off := r.off; off < len(r.s) {
+		if c := int(r.s[off]); c < 0x80 && c < len(r.s)-off {
+			r.off = off + 1 + c
+			return r.s[off+1 : off+1+c]
+		}
+	}
 	v := r.Uint()
 	if r.err == nil && v > uint64(r.Rest()) {
 		r.Fail(msg.Sprintf("string of %d bytes, %d left", v, r.Rest()))
