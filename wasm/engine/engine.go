@@ -8,7 +8,6 @@ import (
 	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/filter"
 	"github.com/consentguard/consentguard/wasm/param"
-	"github.com/consentguard/consentguard/wasm/tds"
 	"github.com/consentguard/consentguard/wasm/tracker"
 )
 
@@ -28,10 +27,9 @@ type Parts struct {
 	Cookies *cookie.DB
 	// Params strips tracking parameters from URLs.
 	Params *param.Stripper
-	// TDS are DuckDuckGo Tracker Data Sets, applied with their own semantics
-	// (default actions, rules, exceptions) to requests the catalog does not
-	// know.
-	TDS []*tds.List
+	// listParts has TDS (DuckDuckGo Tracker Data Sets, lists.go), except in
+	// the extension's core (-tags guard), which links no TDS package.
+	listParts
 }
 
 // Engine answers, for a request or a cookie, what it is and whether the
