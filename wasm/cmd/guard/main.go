@@ -18,7 +18,7 @@ package main
 import (
 	"syscall/js"
 
-	"github.com/consentguard/consentguard/policylists"
+	"github.com/consentguard/consentguard/policylists/snapshot"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
@@ -27,7 +27,8 @@ import (
 var eng *engine.Engine
 
 func main() {
-	e, err := policylists.Default()
+	// policylists.Default under -tags guard, without linking policylists
+	e, err := snapshot.Default()
 	if err != nil {
 		js.Global().Get("console").Call("error", "consentguard: "+err.Error())
 		return
