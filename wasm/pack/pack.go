@@ -77,15 +77,23 @@ type Reader struct {
 // Ref reads a string written by Writer.Ref.
 //
 // Ref, Int, Count and String read a one-byte number (most of a snapshot's)
-// inline; their slow paths read any number, and handle errors. The reads
+// inline, Ref and Int a two-byte one too (string numbers past 127, line
+// numbers); their slow paths read any number, and handle errors. The reads
 // are the core's start-up: a call saved per value counts under WebAssembly.
 // r.off is len(r.s) after a problem (Fail), so no fast path is taken then.
 func (r *Reader) Ref() string {
 	if off := r.off; off < len(r.s) {
-		// 1..127: a string read before
-		if c := uint(r.s[off]) - 1; c < 0x7f && c < uint(len(r.refs)) {
-			r.off = off + 1
-			return r.refs[c]
+		i, n := uint(r.s[off]), 1
+		if i >= 0x80 && off+1 < len(r.s) {
+			// two bytes: the second is 1..127 (0 is not the shortest form)
+			if c := uint(r.s[off+1]); c-1 < 0x7f {
+				i, n = i&0x7f|c<<7, 2
+			}
+		}
+		// a string read before: 1..len(r.refs), in n bytes
+		if i-1 < uint(len(r.refs)) && (n == 2 || i < 0x80) {
+			r.off = off + n
+			return r.refs[i-1]
 		}
 	}
 	return r.refSlow()
@@ -172,9 +180,16 @@ func (r *Reader) uintSlow() uint64 {
 // Int reads a non-negative int no greater than max.
 func (r *Reader) Int(max int) int {
 	if off := r.off; off < len(r.s) {
-		if c := int(r.s[off]); c < 0x80 && c <= max {
-			r.off = off + 1
-			return c
+		v, n := int(r.s[off]), 1
+		if v >= 0x80 && off+1 < len(r.s) {
+			// two bytes: the second is 1..127 (0 is not the shortest form)
+			if c := int(r.s[off+1]); c-1 < 0x7f && c >= 1 {
+				v, n = v&0x7f|c<<7, 2
+			}
+		}
+		if (n == 2 || v < 0x80) && v <= max {
+			r.off = off + n
+			return v
 		}
 	}
 	return r.intSlow(max)
