@@ -85,4 +85,3 @@ func stringSlow(r *Reader) string {
 	r.off += n
 	return s
 }
-
