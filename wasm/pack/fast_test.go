@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestFastPathsAgree: Ref, Int, Count and String, whose one- and two-byte
-// numbers are read inline, give what their general paths give (value,
+// TestFastPathsAgree: Uint, Ref, Int, Count and String, whose one- and
+// two-byte numbers are read inline, give what their general paths give (value,
 // bytes consumed, error) for every input of one or two bytes followed by
 // a few more, against string tables of several sizes.
 func TestFastPathsAgree(t *testing.T) {
@@ -51,6 +51,10 @@ func TestFastPathsAgree(t *testing.T) {
 			}
 		}
 		fast, slow := NewReader(s), NewReader(s)
+		if a, b := fast.Uint(), slow.uintSlow(); a != b || state(fast) != state(slow) {
+			t.Fatalf("Uint(%q) = %d, %+v; general path %d, %+v", s, a, state(fast), b, state(slow))
+		}
+		fast, slow = NewReader(s), NewReader(s)
 		if a, b := fast.Count(), countSlow(slow); a != b || state(fast) != state(slow) {
 			t.Fatalf("Count(%q) = %d, %+v; general path %d, %+v", s, a, state(fast), b, state(slow))
 		}

@@ -139,13 +139,23 @@ func (r *Reader) Fail(what string) {
 	r.off = len(r.s)
 }
 
-// Uint reads an unsigned varint. A one-byte number (most of a snapshot's)
-// is read inline.
+// Uint reads an unsigned varint. A number of one or two bytes (most of a
+// snapshot's) is read inline.
 func (r *Reader) Uint() uint64 {
 	// r.off is len(r.s) after a problem (Fail): then the slow path.
-	if off := r.off; off < len(r.s) && r.s[off] < 0x80 {
-		r.off = off + 1
-		return uint64(r.s[off])
+	if off := r.off; off < len(r.s) {
+		c := uint64(r.s[off])
+		if c < 0x80 {
+			r.off = off + 1
+			return c
+		}
+		// two bytes: the second is 1..127 (0 is not the shortest form)
+		if off+1 < len(r.s) {
+			if d := uint64(r.s[off+1]); d-1 < 0x7f {
+				r.off = off + 2
+				return c&0x7f | d<<7
+			}
+		}
 	}
 	return r.uintSlow()
 }
