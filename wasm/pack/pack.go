@@ -107,7 +107,10 @@ func (r *Reader) refSlow() string {
 	if i == 0 {
 		s := r.String()
 		if r.refs == nil {
-			r.refs = make([]string, 0, len(r.s)/32+1) // snapshots: a new string every ~30 bytes
+			// the lists' snapshots have a new string every 19 (cookies) to 28
+			// (trackers) bytes: room for one every 16, so that the table is
+			// not grown and copied while read (it is dropped afterwards)
+			r.refs = make([]string, 0, len(r.s)/16+1)
 		}
 		if r.err == nil {
 			r.refs = append(r.refs, s)
