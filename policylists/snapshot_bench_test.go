@@ -32,7 +32,7 @@ func BenchmarkDefaultFromSnapshot(b *testing.B) {
 
 // TestFromSnapshotAllocs: decoding the snapshot allocates per table and per
 // slab of entries, not per vendor, host or cookie rule (3401 allocations
-// before the slabs and the cookie DB's shared candidate lists; 253 after).
+// before the slabs and the cookie DB's shared candidate lists; 250 after).
 // The bound leaves room for a few more tables, not for per-item allocation
 // (the snapshot holds thousands of items).
 func TestFromSnapshotAllocs(t *testing.T) {
