@@ -11,9 +11,11 @@ import (
 	"github.com/consentguard/consentguard/wasm/tds"
 )
 
-// compileFilters compiles the Adblock Plus lists added so far into p.Filter
-// and counts their rules, skips and errors (per file) in rep.
+// compileFilters sets p.TDS to the TDS lists added so far, compiles the
+// Adblock Plus lists into p.Filter and counts their rules, skips and errors
+// (per file) in rep.
 func (b *Builder) compileFilters(p *engine.Parts, rep *Report) {
+	p.TDS = b.tds
 	if len(b.filters) == 0 {
 		return
 	}

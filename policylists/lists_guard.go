@@ -3,10 +3,10 @@
 package policylists
 
 import (
-	_ "embed"
 	"errors"
 	"path/filepath"
 
+	"github.com/consentguard/consentguard/policylists/snapshot"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/tds"
 )
@@ -45,11 +45,6 @@ type fileError struct {
 func (e *fileError) Error() string { return e.File + ": " + e.Err.Error() }
 func (e *fileError) Unwrap() error { return e.Err }
 
-// snapshot is the embedded lists compiled at build time (SnapshotFile).
-//
-//go:embed guard.snap
-var snapshot string
-
 // defaultEngine decodes the build-time snapshot: the extension's core
 // starts without parsing or compiling the text lists.
-func defaultEngine() (*engine.Engine, error) { return FromSnapshot(snapshot) }
+func defaultEngine() (*engine.Engine, error) { return snapshot.Default() }

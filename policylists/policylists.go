@@ -261,7 +261,7 @@ func entries(c *catalog.Catalog) int {
 func (b *Builder) Build() (*engine.Engine, *Report, error) {
 	rep := b.report
 	rep.Errors = append([]error(nil), rep.Errors...)
-	p := engine.Parts{ListCategory: b.listCat, TDS: b.tds}
+	p := engine.Parts{ListCategory: b.listCat}
 	var errs []error
 	p.Trackers, errs = tracker.Compile(b.catalogs...)
 	rep.Errors = append(rep.Errors, errs...)

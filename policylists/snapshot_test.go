@@ -5,7 +5,12 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/consentguard/consentguard/policylists/snapshot"
 )
+
+// snapMagic starts a snapshot (package snapshot's magic).
+const snapMagic = "CGS\x01"
 
 // TestSnapshotInStep: the committed snapshot the extension's core embeds
 // is the one the embedded lists compile to.
@@ -83,7 +88,7 @@ func FuzzSnapshot(f *testing.F) {
 		if err != nil {
 			return
 		}
-		if again := string(encode(e.Parts())); again != data {
+		if again := string(snapshot.Encode(e.Parts())); again != data {
 			t.Fatal("the decoded engine encodes to other bytes")
 		}
 		e.Cookie("_ga", "a.example")

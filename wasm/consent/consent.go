@@ -5,6 +5,13 @@
 // always allowed; every other category is denied until granted. An opt-out
 // signal (Sec-GPC: 1 or DNT: 1) denies advertising, social, fingerprinting and
 // session-replay even when a grant or a site default says otherwise.
+//
+// The extension's core (built with -tags guard) has the categories, sets,
+// states, signals and the signed consent record only: reading CMP cookies
+// (OneTrust, Cookiebot), TCF and GPP strings and the GPC privacy config
+// (cmp.go, tcf.go, gpp.go, read.go, gpc.go) is left out of that build, with
+// net/url, encoding/json and fmt, whose package initialisation and code
+// the core would pay for at every start.
 package consent
 
 import (

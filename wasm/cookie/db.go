@@ -14,7 +14,7 @@
 package cookie
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/consentguard/consentguard/wasm/catalog"
@@ -72,13 +72,12 @@ type DB struct {
 	pkeys    []string  // the prefix keys, sorted
 	plists   [][]int32 // candidates of pkeys[i]
 	globs    []int32   // by specificity, most specific first
-	seen     map[string]struct{}
 	shadowed int
 }
 
 // NewDB returns an empty DB.
 func NewDB() *DB {
-	return &DB{exact: map[string][]int32{}, prefix: map[string][]int32{}, seen: map[string]struct{}{}}
+	return &DB{exact: map[string][]int32{}, prefix: map[string][]int32{}}
 }
 
 // Compile builds a DB from the cookie entries of the catalogs, in order;
@@ -139,65 +138,118 @@ func (db *DB) Add(entries ...Entry) []error {
 		*db = *NewDB()
 	}
 	var errs []error
-	resort, resortPrefix := false, false
-	for _, e := range entries {
-		if err := checkPattern(e.Pattern); err != nil {
-			errs = append(errs, msg.Errorf("%s:%d: cookie %q: %v", e.List, e.Line, e.Pattern, err))
-			continue
+	a := adder{db: db, n: len(entries)}
+	for i := range entries {
+		if err := a.add(&entries[i]); err != nil {
+			errs = append(errs, err)
 		}
-		if e.Category == consent.None {
-			errs = append(errs, msg.Errorf("%s:%d: cookie %q: no category", e.List, e.Line, e.Pattern))
-			continue
-		}
-		domain := strings.TrimLeft(strings.ToLower(e.Domain), ".")
-		k := e.Pattern + "\x00" + domain
-		if _, dup := db.seen[k]; dup {
-			db.shadowed++
-			continue
-		}
-		db.seen[k] = struct{}{}
-		r := rule{pattern: e.Pattern, domain: domain, category: e.Category,
-			vendor: e.Vendor, vendorName: e.VendorName, list: e.List, line: e.Line}
-		star := strings.IndexByte(e.Pattern, '*')
-		idx := int32(len(db.rules))
-		switch {
-		case star < 0:
-			r.kind, r.key = kindExact, e.Pattern
-			db.exact[r.key] = insertScoped(db.exact[r.key], idx, &r, db.rules)
-		case star == len(e.Pattern)-1:
-			r.kind, r.key = kindPrefix, e.Pattern[:star]
-			db.prefix[r.key] = insertScoped(db.prefix[r.key], idx, &r, db.rules)
-			resortPrefix = true
-		default:
-			r.kind, r.key = kindGlob, e.Pattern
-			r.literal = len(e.Pattern) - strings.Count(e.Pattern, "*")
-			r.lead = e.Pattern[:star]
-			db.globs = append(db.globs, idx)
-			resort = true
-		}
-		db.rules = append(db.rules, r)
 	}
-	if resortPrefix {
+	a.finish()
+	return errs
+}
+
+// adder adds entries to db; finish completes the indexes.
+type adder struct {
+	db                   *DB
+	n                    int // entries to add, at most (sizes single)
+	resort, resortPrefix bool
+	// one-rule candidate lists (nearly all of them) share single; a second
+	// rule for the same key moves its list out (append on a full slice),
+	// so adding allocates per entry only for repeated keys.
+	single []int32
+}
+
+// add adds e, or reports why it cannot be used; a repeat of an earlier
+// pattern and domain is counted in db.shadowed.
+func (a *adder) add(e *Entry) error {
+	db := a.db
+	if err := checkPattern(e.Pattern); err != nil {
+		return msg.Errorf("%s:%d: cookie %q: %v", e.List, e.Line, e.Pattern, err)
+	}
+	if e.Category == consent.None {
+		return msg.Errorf("%s:%d: cookie %q: no category", e.List, e.Line, e.Pattern)
+	}
+	domain := strings.TrimLeft(strings.ToLower(e.Domain), ".")
+	r := rule{pattern: e.Pattern, domain: domain, category: e.Category,
+		vendor: e.Vendor, vendorName: e.VendorName, list: e.List, line: e.Line}
+	star := strings.IndexByte(e.Pattern, '*')
+	idx := int32(len(db.rules))
+	var tier map[string][]int32
+	switch {
+	case star < 0:
+		r.kind, r.key, tier = kindExact, e.Pattern, db.exact
+	case star == len(e.Pattern)-1:
+		r.kind, r.key, tier = kindPrefix, e.Pattern[:star], db.prefix
+	default:
+		r.kind, r.key = kindGlob, e.Pattern
+		r.literal = len(e.Pattern) - strings.Count(e.Pattern, "*")
+		r.lead = e.Pattern[:star]
+	}
+	// A repeat has the same pattern and domain, so the same key: it is in
+	// that key's candidates (exact, prefix) or among the globs.
+	if tier != nil {
+		list := tier[r.key]
+		if db.repeats(list, &r) {
+			db.shadowed++
+			return nil
+		}
+		if list == nil {
+			if len(a.single) == 0 {
+				a.single = make([]int32, max(a.n, 1))
+			}
+			list, a.single = a.single[:0:1], a.single[1:]
+		}
+		tier[r.key] = insertScoped(list, idx, &r, db.rules)
+		a.resortPrefix = a.resortPrefix || r.kind == kindPrefix
+	} else {
+		if db.repeats(db.globs, &r) {
+			db.shadowed++
+			return nil
+		}
+		db.globs = append(db.globs, idx)
+		a.resort = true
+	}
+	db.rules = append(db.rules, r)
+	return nil
+}
+
+// finish sorts the prefix keys and the globs after rules were added.
+func (a *adder) finish() {
+	db := a.db
+	if a.resortPrefix {
 		db.pkeys = db.pkeys[:0]
 		for k := range db.prefix {
 			db.pkeys = append(db.pkeys, k)
 		}
-		sort.Strings(db.pkeys)
+		slices.Sort(db.pkeys)
 		db.plists = db.plists[:0]
 		for _, k := range db.pkeys {
 			db.plists = append(db.plists, db.prefix[k])
 		}
 	}
-	if resort {
-		sort.SliceStable(db.globs, func(i, j int) bool {
-			a, b := &db.rules[db.globs[i]], &db.rules[db.globs[j]]
+	if a.resort {
+		slices.SortStableFunc(db.globs, func(i, j int32) int {
+			a, b := &db.rules[i], &db.rules[j]
 			if (a.domain != "") != (b.domain != "") {
-				return a.domain != ""
+				if a.domain != "" {
+					return -1
+				}
+				return 1
 			}
-			return a.literal > b.literal
+			return b.literal - a.literal
 		})
 	}
-	return errs
+}
+
+// repeats reports whether one of the rules in list has r's pattern and
+// domain.
+func (db *DB) repeats(list []int32, r *rule) bool {
+	for _, j := range list {
+		if o := &db.rules[j]; o.domain == r.domain && o.pattern == r.pattern {
+			return true
+		}
+	}
+	return false
 }
 
 // insertScoped keeps a candidate list ordered: domain-scoped rules first,

@@ -45,29 +45,42 @@ func FromSnapshot(data string) (*DB, error) {
 	r := pack.NewReader(data[len(snapMagic):])
 	ncat := len(consent.Categories())
 	n := r.Count()
-	entries := make([]Entry, 0, n)
-	for i := 0; i < n && r.Err() == nil; i++ {
-		entries = append(entries, Entry{Pattern: r.Ref(), Domain: r.Ref(), Category: consent.Category(r.Int(ncat)),
-			Vendor: r.Ref(), VendorName: r.Ref(), List: r.Ref(), Line: r.Int(maxLine)})
+	db := &DB{rules: make([]rule, 0, n), exact: make(map[string][]int32, n), prefix: map[string][]int32{}}
+	// The rules are added as they are read; a reading error wins over the
+	// first rule Add refuses, that over repeats, that over a domain not in
+	// canonical form.
+	a := adder{db: db, n: n}
+	var addErr error
+	bad, badDomain := -1, ""
+	for i := 0; i < n; i++ {
+		e := Entry{Pattern: r.Ref(), Domain: r.Ref(), Category: consent.Category(r.Int(ncat)),
+			Vendor: r.Ref(), VendorName: r.Ref(), List: r.Ref(), Line: r.Int(maxLine)}
+		if r.Err() != nil {
+			break
+		}
+		if addErr != nil {
+			continue
+		}
+		before := len(db.rules)
+		if addErr = a.add(&e); addErr == nil && len(db.rules) > before && bad < 0 && db.rules[before].domain != e.Domain {
+			bad, badDomain = i, e.Domain
+		}
 	}
 	shadowed := r.Int(maxLine)
 	r.End()
 	if err := r.Err(); err != nil {
 		return nil, msg.Errorf("cookie snapshot: rules: %w", err)
 	}
-	db := &DB{rules: make([]rule, 0, len(entries)), exact: make(map[string][]int32, len(entries)),
-		prefix: map[string][]int32{}, seen: make(map[string]struct{}, len(entries))}
-	if errs := db.Add(entries...); len(errs) > 0 {
-		return nil, msg.Errorf("cookie snapshot: %w", errs[0])
+	if addErr != nil {
+		return nil, msg.Errorf("cookie snapshot: %w", addErr)
 	}
 	if db.shadowed > 0 {
 		return nil, msg.Errorf("cookie snapshot: %d rules repeat an earlier pattern and domain", db.shadowed)
 	}
-	for i := range entries {
-		if entries[i].Domain != db.rules[i].domain {
-			return nil, msg.Errorf("cookie snapshot: rule %d: domain %q not in canonical form", i, entries[i].Domain)
-		}
+	if bad >= 0 {
+		return nil, msg.Errorf("cookie snapshot: rule %d: domain %q not in canonical form", bad, badDomain)
 	}
+	a.finish()
 	db.shadowed = shadowed
 	return db, nil
 }

@@ -1,10 +1,5 @@
 package embed
 
-import (
-	"strconv"
-	"strings"
-)
-
 // CSS styles the placeholder. The box keeps the embed's size and scales
 // down with the page (max-width: 100%, aspect ratio kept by the sizing
 // SVG's viewBox); the text and buttons sit over it in the same grid cell,
@@ -52,12 +47,3 @@ const scriptTemplate = `(function(){var w=window,d=document;if(!d||w.__cgEmbed)r
 	`if(first)first.focus()}).catch(function(){fail(ph,b)})}` +
 	`d.addEventListener("click",function(ev){var t=ev.target,b=t&&t.closest&&t.closest("[data-cg-action]"),ph=b&&b.closest("[data-cg-embed]");` +
 	`if(!ph)return;ev.preventDefault();if(b.getAttribute("data-cg-action")==="always")always(ph,b,ev);else{var el=load(ph,ev);if(el)el.focus()}})})();`
-
-// Script is the JavaScript (without <script> tags) that installs CSS and
-// restores a placeholder's embed when one of its buttons is clicked: "Load
-// this once" puts the original element back; "Always allow" first reads
-// the visitor's choice from ConsentPath (GET, JSON), adds the embed's
-// category, saves it (POST action=save, one c= per category), then restores
-// every placeholder of that category on the page. Once per page: a second
-// copy does nothing. It is safe inside an HTML <script> element.
-var Script = strings.NewReplacer("__CSS__", strconv.Quote(CSS), "__URL__", strconv.Quote(ConsentPath)).Replace(scriptTemplate)

@@ -8,7 +8,6 @@ import (
 	"github.com/consentguard/consentguard/wasm/cookie"
 	"github.com/consentguard/consentguard/wasm/filter"
 	"github.com/consentguard/consentguard/wasm/param"
-	"github.com/consentguard/consentguard/wasm/tds"
 	"github.com/consentguard/consentguard/wasm/tracker"
 )
 
@@ -28,10 +27,9 @@ type Parts struct {
 	Cookies *cookie.DB
 	// Params strips tracking parameters from URLs.
 	Params *param.Stripper
-	// TDS are DuckDuckGo Tracker Data Sets, applied with their own semantics
-	// (default actions, rules, exceptions) to requests the catalog does not
-	// know.
-	TDS []*tds.List
+	// listParts has TDS (DuckDuckGo Tracker Data Sets, lists.go), except in
+	// the extension's core (-tags guard), which links no TDS package.
+	listParts
 }
 
 // Engine answers, for a request or a cookie, what it is and whether the
@@ -208,14 +206,21 @@ const (
 	rDenied
 )
 
-// reasons are built once so that Decide does not allocate them.
-var reasons = func() (r [16][5]string) {
-	for _, c := range consent.Categories() {
-		n := c.String()
-		r[c] = [5]string{n + " is always allowed", n + " consented", n + " denied by GPC opt-out", n + " denied by DNT opt-out", n + " not consented"}
-	}
-	return r
-}()
+// reasons, by category: always allowed, consented, denied by GPC, denied by
+// DNT, not consented. A table of constants, so that Decide does not
+// allocate them and the core's start does not build them
+// (TestReasonsTable checks it against the category names).
+var reasons = [16][5]string{
+	consent.Necessary:      {"necessary is always allowed", "necessary consented", "necessary denied by GPC opt-out", "necessary denied by DNT opt-out", "necessary not consented"},
+	consent.Functional:     {"functional is always allowed", "functional consented", "functional denied by GPC opt-out", "functional denied by DNT opt-out", "functional not consented"},
+	consent.Analytics:      {"analytics is always allowed", "analytics consented", "analytics denied by GPC opt-out", "analytics denied by DNT opt-out", "analytics not consented"},
+	consent.Advertising:    {"advertising is always allowed", "advertising consented", "advertising denied by GPC opt-out", "advertising denied by DNT opt-out", "advertising not consented"},
+	consent.Social:         {"social is always allowed", "social consented", "social denied by GPC opt-out", "social denied by DNT opt-out", "social not consented"},
+	consent.SessionReplay:  {"session-replay is always allowed", "session-replay consented", "session-replay denied by GPC opt-out", "session-replay denied by DNT opt-out", "session-replay not consented"},
+	consent.TagManager:     {"tag-manager is always allowed", "tag-manager consented", "tag-manager denied by GPC opt-out", "tag-manager denied by DNT opt-out", "tag-manager not consented"},
+	consent.Fingerprinting: {"fingerprinting is always allowed", "fingerprinting consented", "fingerprinting denied by GPC opt-out", "fingerprinting denied by DNT opt-out", "fingerprinting not consented"},
+	consent.Consent:        {"consent is always allowed", "consent consented", "consent denied by GPC opt-out", "consent denied by DNT opt-out", "consent not consented"},
+}
 
 // Cookie classifies a cookie by name and the domain that sets or receives it.
 // Unknown cookies give a Match with Category None.

@@ -5,7 +5,16 @@ package engine
 import (
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/filter"
+	"github.com/consentguard/consentguard/wasm/tds"
 )
+
+// listParts are the Parts only this build has.
+type listParts struct {
+	// TDS are DuckDuckGo Tracker Data Sets, applied with their own semantics
+	// (default actions, rules, exceptions) to requests the catalog does not
+	// know.
+	TDS []*tds.List
+}
 
 // matchLists applies the Adblock Plus engine and the Tracker Data Sets to a
 // request the catalog left unclassified (known is false) or classified.

@@ -75,7 +75,31 @@ type Reader struct {
 }
 
 // Ref reads a string written by Writer.Ref.
+//
+// Ref, Int, Count and String read a one-byte number (most of a snapshot's)
+// inline, Ref and Int a two-byte one too (string numbers past 127, line
+// numbers); their slow paths read any number, and handle errors. The reads
+// are the core's start-up: a call saved per value counts under WebAssembly.
+// r.off is len(r.s) after a problem (Fail), so no fast path is taken then.
 func (r *Reader) Ref() string {
+	if off := r.off; off < len(r.s) {
+		i, n := uint(r.s[off]), 1
+		if i >= 0x80 && off+1 < len(r.s) {
+			// two bytes: the second is 1..127 (0 is not the shortest form)
+			if c := uint(r.s[off+1]); c-1 < 0x7f {
+				i, n = i&0x7f|c<<7, 2
+			}
+		}
+		// a string read before: 1..len(r.refs), in n bytes
+		if i-1 < uint(len(r.refs)) && (n == 2 || i < 0x80) {
+			r.off = off + n
+			return r.refs[i-1]
+		}
+	}
+	return r.refSlow()
+}
+
+func (r *Reader) refSlow() string {
 	i := r.Uint()
 	if r.err != nil {
 		return ""
@@ -83,7 +107,10 @@ func (r *Reader) Ref() string {
 	if i == 0 {
 		s := r.String()
 		if r.refs == nil {
-			r.refs = make([]string, 0, len(r.s)/32+1) // snapshots: a new string every ~30 bytes
+			// the lists' snapshots have a new string every 19 (cookies) to 28
+			// (trackers) bytes: room for one every 16, so that the table is
+			// not grown and copied while read (it is dropped afterwards)
+			r.refs = make([]string, 0, len(r.s)/16+1)
 		}
 		if r.err == nil {
 			r.refs = append(r.refs, s)
@@ -103,18 +130,42 @@ func NewReader(s string) *Reader { return &Reader{s: s} }
 // Err is the first problem met, nil when every read succeeded.
 func (r *Reader) Err() error { return r.err }
 
-// Rest is how many bytes are left unread.
+// Rest is how many bytes are left unread (none after a problem).
 func (r *Reader) Rest() int { return len(r.s) - r.off }
 
 // Fail records err (when it is the first problem) at the current offset.
+// Nothing is left to read after it, so that Uint's inline path stops.
 func (r *Reader) Fail(what string) {
 	if r.err == nil {
 		r.err = msg.Errorf("byte %d: %s", r.off, what)
 	}
+	r.off = len(r.s)
 }
 
-// Uint reads an unsigned varint.
+// Uint reads an unsigned varint. A number of one or two bytes (most of a
+// snapshot's) is read inline.
 func (r *Reader) Uint() uint64 {
+	// r.off is len(r.s) after a problem (Fail): then the slow path.
+	if off := r.off; off < len(r.s) {
+		c := uint64(r.s[off])
+		if c < 0x80 {
+			r.off = off + 1
+			return c
+		}
+		// two bytes: the second is 1..127 (0 is not the shortest form)
+		if off+1 < len(r.s) {
+			if d := uint64(r.s[off+1]); d-1 < 0x7f {
+				r.off = off + 2
+				return c&0x7f | d<<7
+			}
+		}
+	}
+	return r.uintSlow()
+}
+
+// uintSlow is Uint for a number of several bytes, a truncated input or a
+// failed read.
+func (r *Reader) uintSlow() uint64 {
 	if r.err != nil {
 		return 0
 	}
@@ -141,6 +192,23 @@ func (r *Reader) Uint() uint64 {
 
 // Int reads a non-negative int no greater than max.
 func (r *Reader) Int(max int) int {
+	if off := r.off; off < len(r.s) {
+		v, n := int(r.s[off]), 1
+		if v >= 0x80 && off+1 < len(r.s) {
+			// two bytes: the second is 1..127 (0 is not the shortest form)
+			if c := int(r.s[off+1]); c-1 < 0x7f && c >= 1 {
+				v, n = v&0x7f|c<<7, 2
+			}
+		}
+		if (n == 2 || v < 0x80) && v <= max {
+			r.off = off + n
+			return v
+		}
+	}
+	return r.intSlow(max)
+}
+
+func (r *Reader) intSlow(max int) int {
 	v := r.Uint()
 	if v > uint64(max) {
 		r.Fail(msg.Sprintf("value %d above %d", v, max))
@@ -152,6 +220,12 @@ func (r *Reader) Int(max int) int {
 // Count reads a number of items, each at least one byte long: it cannot be
 // larger than what is left, so that no bad count allocates much.
 func (r *Reader) Count() int {
+	if off := r.off; off < len(r.s) {
+		if c := int(r.s[off]); c < 0x80 && c < len(r.s)-off {
+			r.off = off + 1
+			return c
+		}
+	}
 	v := r.Uint()
 	if r.err == nil && v > uint64(r.Rest()) {
 		r.Fail(msg.Sprintf("count %d, %d bytes left", v, r.Rest()))
@@ -162,6 +236,12 @@ func (r *Reader) Count() int {
 
 // String reads a length-prefixed string sharing the Reader's memory.
 func (r *Reader) String() string {
+	if off := r.off; off < len(r.s) {
+		if c := int(r.s[off]); c < 0x80 && c < len(r.s)-off {
+			r.off = off + 1 + c
+			return r.s[off+1 : off+1+c]
+		}
+	}
 	v := r.Uint()
 	if r.err == nil && v > uint64(r.Rest()) {
 		r.Fail(msg.Sprintf("string of %d bytes, %d left", v, r.Rest()))

@@ -107,6 +107,27 @@ type decoder struct {
 	ncat      int
 	table     string // what is being read, for errors
 	vendorsOf []catalog.Vendor
+	// slabs the vendors' entries and sources and the signatures' parameters
+	// are cut from, so that decoding allocates per slabLen items, not per
+	// vendor or signature.
+	entries []catalog.Entry
+	sources []string
+	params  []catalog.Param
+}
+
+// slabLen is the number of items a slab is allocated for.
+const slabLen = 256
+
+// take cuts n items from *slab (a new one when it has fewer left); the
+// result's capacity is n, so that appending to it never writes into the
+// slab.
+func take[T any](slab *[]T, n int) []T {
+	if n > len(*slab) {
+		*slab = make([]T, max(n, slabLen))
+	}
+	s := (*slab)[:n:n]
+	*slab = (*slab)[n:]
+	return s
 }
 
 // enter names the table read next, unless an earlier one failed.
@@ -132,12 +153,16 @@ func (d *decoder) vendors(db *DB) {
 	for i := 0; i < n && d.r.Err() == nil; i++ {
 		v := catalog.Vendor{ID: d.r.Ref(), Name: d.r.Ref(), Owner: d.r.Ref(), Category: d.category(), Line: d.r.Int(maxLine)}
 		if ns := d.r.Count(); ns > 0 {
-			v.Sources = make([]string, ns)
+			v.Sources = take(&d.sources, ns)
 			for j := range v.Sources {
 				v.Sources[j] = d.r.Ref()
 			}
 		}
-		v.Entries = make([]catalog.Entry, d.r.Count())
+		if ne := d.r.Count(); ne > 0 {
+			v.Entries = take(&d.entries, ne)
+		} else {
+			v.Entries = []catalog.Entry{}
+		}
 		for j := range v.Entries {
 			v.Entries[j] = d.entry()
 		}
@@ -194,7 +219,7 @@ func (d *decoder) paths(db *DB) {
 		var p pathEntry
 		p.sig.Pattern = d.r.Ref()
 		if np := d.r.Count(); np > 0 {
-			p.sig.Params = make([]catalog.Param, np)
+			p.sig.Params = take(&d.params, np)
 			for j := range p.sig.Params {
 				p.sig.Params[j] = catalog.Param{Name: d.r.Ref(), Value: d.r.Ref(), Prefix: d.r.Bool()}
 			}

@@ -1,7 +1,7 @@
 // Command snapshot writes the binary snapshot of the embedded lists that the
 // extension's core decodes at start-up (policylists.Snapshot):
 //
-//	go run ./policylists/cmd/snapshot -o policylists/guard.snap
+//	go run ./policylists/cmd/snapshot -o policylists/snapshot/guard.snap
 //
 // It is run by `go generate ./policylists` and `make wasm`.
 package main

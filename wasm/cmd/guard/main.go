@@ -18,7 +18,6 @@ package main
 import (
 	"syscall/js"
 
-	"github.com/consentguard/consentguard/policylists"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/filter"
@@ -27,7 +26,7 @@ import (
 var eng *engine.Engine
 
 func main() {
-	e, err := policylists.Default()
+	e, err := defaultEngine()
 	if err != nil {
 		js.Global().Get("console").Call("error", "consentguard: "+err.Error())
 		return
