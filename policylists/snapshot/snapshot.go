@@ -44,7 +44,15 @@ func Encode(p engine.Parts) []byte {
 // Decode builds the engine from a snapshot Encode wrote. Its strings share
 // data's memory. A malformed snapshot is an error naming the part and the
 // byte; Decode never panics.
-func Decode(data string) (*engine.Engine, error) {
+func Decode(data string) (*engine.Engine, error) { return decode(data, false) }
+
+// DecodeLazy is Decode for a snapshot already known good (the embedded
+// one, which TestSnapshotInStep and the decoding tests read with Decode):
+// the tracker vendors' details, which no decision reads, are decoded on
+// first use (tracker.FromSnapshotLazy).
+func DecodeLazy(data string) (*engine.Engine, error) { return decode(data, true) }
+
+func decode(data string, lazy bool) (*engine.Engine, error) {
 	if len(data) < len(magic) || data[:len(magic)] != magic {
 		return nil, msg.Errorf("%s: not a snapshot of the lists (want magic %q)", File, magic)
 	}
@@ -61,7 +69,11 @@ func Decode(data string) (*engine.Engine, error) {
 	}
 	p := engine.Parts{ListCategory: map[string]consent.Category{}}
 	var err error
-	if p.Trackers, err = tracker.FromSnapshot(trk); err != nil {
+	fromSnapshot := tracker.FromSnapshot
+	if lazy {
+		fromSnapshot = tracker.FromSnapshotLazy
+	}
+	if p.Trackers, err = fromSnapshot(trk); err != nil {
 		return nil, msg.Errorf("%s: %w", File, err)
 	}
 	if p.Cookies, err = cookie.FromSnapshot(ck); err != nil {

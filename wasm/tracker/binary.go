@@ -1,6 +1,8 @@
 package tracker
 
 import (
+	"sync"
+
 	"github.com/consentguard/consentguard/wasm/catalog"
 	"github.com/consentguard/consentguard/wasm/consent"
 	"github.com/consentguard/consentguard/wasm/msg"
@@ -8,14 +10,16 @@ import (
 )
 
 // snapMagic starts a DB snapshot.
-const snapMagic = "CGT\x01"
+const snapMagic = "CGT\x02"
 
 // Serialised form (wasm/pack values): magic; vendors (id, name, owner,
-// category, line, sources, entries: kind, value, category, domain, line);
-// hosts (vendor, category, pattern, file, line); path signatures in their
-// order of specificity (pattern, params: name, value, prefix; literal
-// prefix, longest literal, vendor, category, signature, domain). The maps
-// are rebuilt from these tables when it is read.
+// category, line); hosts (vendor, category, pattern, file, line); path
+// signatures in their order of specificity (pattern, params: name, value,
+// prefix; literal prefix, longest literal, vendor, category, signature,
+// domain); last, each vendor's details (sources, entries: kind, value,
+// category, domain, line), which matching never reads: FromSnapshotLazy
+// leaves them for later. The maps are rebuilt from these tables when it is
+// read.
 
 // Snapshot serialises the compiled DB, tables and all (MarshalBinary's form
 // is the canonical text, which must be parsed and compiled again);
@@ -23,10 +27,16 @@ const snapMagic = "CGT\x01"
 // at build time instead of parsing and compiling the text lists at every
 // start.
 func (db *DB) Snapshot() []byte {
+	db.loadDetails()
 	w := &pack.Writer{B: []byte(snapMagic)}
 	w.Int(len(db.vendors))
 	for i := range db.vendors {
-		writeVendor(w, &db.vendors[i])
+		v := &db.vendors[i]
+		w.Ref(v.ID)
+		w.Ref(v.Name)
+		w.Ref(v.Owner)
+		w.Int(int(v.Category))
+		w.Int(v.Line)
 	}
 	w.Int(len(db.hostList))
 	for _, h := range db.hostList {
@@ -40,15 +50,13 @@ func (db *DB) Snapshot() []byte {
 	for i := range db.paths {
 		writePath(w, &db.paths[i])
 	}
+	for i := range db.vendors {
+		writeDetails(w, &db.vendors[i])
+	}
 	return w.B
 }
 
-func writeVendor(w *pack.Writer, v *catalog.Vendor) {
-	w.Ref(v.ID)
-	w.Ref(v.Name)
-	w.Ref(v.Owner)
-	w.Int(int(v.Category))
-	w.Int(v.Line)
+func writeDetails(w *pack.Writer, v *catalog.Vendor) {
 	w.Int(len(v.Sources))
 	for _, s := range v.Sources {
 		w.Ref(s)
@@ -84,8 +92,18 @@ const maxLine = 1 << 30
 
 // FromSnapshot reads a DB written by Snapshot. Its strings share data's
 // memory. A malformed or truncated input is an error naming the byte and
-// the table it was in; Decode never panics.
-func FromSnapshot(data string) (*DB, error) {
+// the table it was in; FromSnapshot never panics.
+func FromSnapshot(data string) (*DB, error) { return fromSnapshot(data, false) }
+
+// FromSnapshotLazy is FromSnapshot for a snapshot already known good (the
+// one a build embeds, which its tests decode with FromSnapshot): the
+// vendors' sources and entries, which matching never reads, are decoded on
+// the first call that needs them (Vendor, Snapshot, MarshalBinary), so a
+// cold start does not pay for them. A fault in that part is found then,
+// not here: those calls then see the vendors without details.
+func FromSnapshotLazy(data string) (*DB, error) { return fromSnapshot(data, true) }
+
+func fromSnapshot(data string, lazy bool) (*DB, error) {
 	if len(data) < len(snapMagic) || data[:len(snapMagic)] != snapMagic {
 		return nil, msg.Errorf("tracker snapshot: not a serialised tracker DB (want magic %q)", snapMagic)
 	}
@@ -94,12 +112,38 @@ func FromSnapshot(data string) (*DB, error) {
 	d.vendors(db)
 	d.hosts(db)
 	d.paths(db)
-	d.r.End()
 	if err := d.r.Err(); err != nil {
 		return nil, msg.Errorf("tracker snapshot: %s: %w", d.table, err)
 	}
 	db.index()
+	if lazy {
+		db.details = &lazyDetails{d: d}
+		return db, nil
+	}
+	if err := d.details(db); err != nil {
+		return nil, err
+	}
 	return db, nil
+}
+
+// lazyDetails is what FromSnapshotLazy left: the decoder, positioned at the
+// vendors' details.
+type lazyDetails struct {
+	once sync.Once
+	d    *decoder
+	err  error
+}
+
+// loadDetails decodes the vendors' details FromSnapshotLazy left, once.
+func (db *DB) loadDetails() {
+	if db == nil || db.details == nil {
+		return
+	}
+	l := db.details
+	l.once.Do(func() {
+		l.err = l.d.details(db)
+		l.d = nil
+	})
 }
 
 type decoder struct {
@@ -152,6 +196,20 @@ func (d *decoder) vendors(db *DB) {
 	db.byID = make(map[string]int32, n)
 	for i := 0; i < n && d.r.Err() == nil; i++ {
 		v := catalog.Vendor{ID: d.r.Ref(), Name: d.r.Ref(), Owner: d.r.Ref(), Category: d.category(), Line: d.r.Int(maxLine)}
+		if _, dup := db.byID[v.ID]; dup {
+			d.r.Fail(msg.Sprintf("vendor %q twice", v.ID))
+		}
+		db.byID[v.ID] = int32(len(db.vendors))
+		db.vendors = append(db.vendors, v)
+	}
+}
+
+// details reads the vendors' sources and entries, the snapshot's last
+// part, and checks that nothing follows.
+func (d *decoder) details(db *DB) error {
+	d.enter("vendor details")
+	for i := 0; i < len(db.vendors) && d.r.Err() == nil; i++ {
+		v := &db.vendors[i]
 		if ns := d.r.Count(); ns > 0 {
 			v.Sources = take(&d.sources, ns)
 			for j := range v.Sources {
@@ -166,12 +224,12 @@ func (d *decoder) vendors(db *DB) {
 		for j := range v.Entries {
 			v.Entries[j] = d.entry()
 		}
-		if _, dup := db.byID[v.ID]; dup {
-			d.r.Fail(msg.Sprintf("vendor %q twice", v.ID))
-		}
-		db.byID[v.ID] = int32(len(db.vendors))
-		db.vendors = append(db.vendors, v)
 	}
+	d.r.End()
+	if err := d.r.Err(); err != nil {
+		return msg.Errorf("tracker snapshot: %s: %w", d.table, err)
+	}
+	return nil
 }
 
 func (d *decoder) entry() catalog.Entry {

@@ -27,6 +27,75 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 }
 
+// TestFromSnapshotLazy: a lazily decoded DB matches as the eager one does
+// before its vendors' details are read, reads them on the first Vendor
+// call (once, also when called concurrently) and then equals it.
+func TestFromSnapshotLazy(t *testing.T) {
+	db, errs := Compile(shippedCatalogs(t, true)...)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	snap := string(db.Snapshot())
+	eager, err := FromSnapshot(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lazy, err := FromSnapshotLazy(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lazy.details == nil || lazy.vendors[0].Entries != nil {
+		t.Fatal("FromSnapshotLazy decoded the vendors' details")
+	}
+	for _, u := range [][2]string{{"www.google-analytics.com", "/g/collect?v=2&tid=G-1"}, {"connect.facebook.net", "/en_US/fbevents.js"},
+		{"example.com", "/metrics/g/collect?v=2&tid=G-1"}, {"example.com", "/"}} {
+		a, aok := eager.URL(u[0], u[1])
+		b, bok := lazy.URL(u[0], u[1])
+		if aok != bok || a != b {
+			t.Errorf("URL(%q, %q): eager %+v %v, lazy %+v %v", u[0], u[1], a, aok, b, bok)
+		}
+	}
+	if lazy.vendors[0].Entries != nil {
+		t.Fatal("matching read the vendors' details")
+	}
+	ids := lazy.VendorIDs()
+	done := make(chan catalog.Vendor)
+	for range 8 {
+		go func() { v, _ := lazy.Vendor(ids[0]); done <- v }()
+	}
+	for range 8 {
+		if v := <-done; len(v.Entries) == 0 || len(v.Sources) == 0 {
+			t.Fatalf("Vendor(%q) on the lazy DB: no details: %+v", ids[0], v)
+		}
+	}
+	for _, id := range ids {
+		a, _ := eager.Vendor(id)
+		b, _ := lazy.Vendor(id)
+		if !reflect.DeepEqual(a, b) {
+			t.Fatalf("Vendor(%q): eager %+v, lazy %+v", id, a, b)
+		}
+	}
+	if string(lazy.Snapshot()) != snap {
+		t.Fatal("the lazy DB snapshots to other bytes")
+	}
+	// A fault in the details: FromSnapshot refuses the input; the lazy DB
+	// still matches, and its vendors come without details.
+	bad := snap[:len(snap)-1]
+	if _, err := FromSnapshot(bad); err == nil || !strings.Contains(err.Error(), "vendor details") {
+		t.Fatalf("FromSnapshot of a snapshot cut in its details: %v", err)
+	}
+	cut, err := FromSnapshotLazy(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := cut.URL("www.google-analytics.com", "/g/collect"); !ok || m.Vendor != "google-analytics" {
+		t.Fatalf("lazy DB with cut details: %+v %v", m, ok)
+	}
+	if _, ok := cut.Vendor("google-analytics"); !ok {
+		t.Fatal("lazy DB with cut details lost the vendor")
+	}
+}
+
 func TestSnapshotErrors(t *testing.T) {
 	db, _ := Compile(shippedCatalogs(t, false)...)
 	snap := string(db.Snapshot())
@@ -34,6 +103,7 @@ func TestSnapshotErrors(t *testing.T) {
 		{"empty", "", "not a serialised tracker DB"},
 		{"text form", magic + "[a] A\n", "not a serialised tracker DB"},
 		{"truncated", snap[:len(snap)/2], "tracker snapshot: "},
+		{"cut in the details", snap[:len(snap)-1], "tracker snapshot: vendor details: "},
 		{"trailing", snap + "x", "bytes left over"},
 		{"category none", snapMagic + "\x01\x00\x01a\x00\x01A\x02\x00", "vendors: byte 9: category none"},
 		{"bad host vendor", snapMagic + "\x00\x01\x05", "hosts: byte 3: vendor 5 of 0"},

@@ -63,6 +63,7 @@ type DB struct {
 	scoped   map[string][]int32 // domain -> indices into paths of domain= signatures
 	bySeg    map[string][]int32 // first path segment -> indices into paths of unscoped signatures
 	starSeg  []int32            // unscoped signatures whose first segment has a '*'
+	details  *lazyDetails       // FromSnapshotLazy: the vendors' sources and entries, not yet decoded
 }
 
 // Compile builds a DB from catalogs. Vendors with the same id in several
@@ -540,6 +541,7 @@ func (db *DB) Vendor(id string) (catalog.Vendor, bool) {
 	if !ok {
 		return catalog.Vendor{}, false
 	}
+	db.loadDetails()
 	return db.vendors[i], true
 }
 
@@ -568,6 +570,7 @@ const magic = "consentguard-tracker-db 1\n"
 // canonical text after a version line: rebuilding from it is fast (see
 // BenchmarkLoad), and it stays readable and diffable.
 func (db *DB) MarshalBinary() ([]byte, error) {
+	db.loadDetails()
 	c := catalog.Catalog{Vendors: db.vendors}
 	return []byte(magic + c.String()), nil
 }
