@@ -62,6 +62,9 @@ func TestGuardDefaultFromSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The guard decodes the tracker vendors' details on first use: read
+	// them, then the engines must be equal.
+	got.Parts().Trackers.Vendor("google-analytics")
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("Default() under -tags guard differs from the engine compiled from the text: %s out of step? run `go generate ./policylists`", SnapshotFile)
 	}

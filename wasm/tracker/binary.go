@@ -117,7 +117,7 @@ func fromSnapshot(data string, lazy bool) (*DB, error) {
 	}
 	db.index()
 	if lazy {
-		db.details = &lazyDetails{d: d}
+		db.details.Store(&lazyDetails{d: d})
 		return db, nil
 	}
 	if err := d.details(db); err != nil {
@@ -134,16 +134,21 @@ type lazyDetails struct {
 	err  error
 }
 
-// loadDetails decodes the vendors' details FromSnapshotLazy left, once.
+// loadDetails decodes the vendors' details FromSnapshotLazy left, once;
+// afterwards the DB is as FromSnapshot would have made it.
 func (db *DB) loadDetails() {
-	if db == nil || db.details == nil {
+	if db == nil {
 		return
 	}
-	l := db.details
+	l := db.details.Load()
+	if l == nil {
+		return
+	}
 	l.once.Do(func() {
 		l.err = l.d.details(db)
 		l.d = nil
 	})
+	db.details.Store(nil)
 }
 
 type decoder struct {

@@ -44,7 +44,7 @@ func TestFromSnapshotLazy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lazy.details == nil || lazy.vendors[0].Entries != nil {
+	if lazy.details.Load() == nil || lazy.vendors[0].Entries != nil {
 		t.Fatal("FromSnapshotLazy decoded the vendors' details")
 	}
 	for _, u := range [][2]string{{"www.google-analytics.com", "/g/collect?v=2&tid=G-1"}, {"connect.facebook.net", "/en_US/fbevents.js"},
@@ -77,6 +77,9 @@ func TestFromSnapshotLazy(t *testing.T) {
 	}
 	if string(lazy.Snapshot()) != snap {
 		t.Fatal("the lazy DB snapshots to other bytes")
+	}
+	if !reflect.DeepEqual(lazy, eager) {
+		t.Fatal("the lazy DB, its details read, differs from the eager one")
 	}
 	// A fault in the details: FromSnapshot refuses the input; the lazy DB
 	// still matches, and its vendors come without details.

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/consentguard/consentguard/wasm/catalog"
@@ -59,11 +60,11 @@ type DB struct {
 	byID     map[string]int32
 	hosts    map[string]int32 // host -> index into hostList
 	hostList []hostEntry
-	paths    []pathEntry        // signatures for any host
-	scoped   map[string][]int32 // domain -> indices into paths of domain= signatures
-	bySeg    map[string][]int32 // first path segment -> indices into paths of unscoped signatures
-	starSeg  []int32            // unscoped signatures whose first segment has a '*'
-	details  *lazyDetails       // FromSnapshotLazy: the vendors' sources and entries, not yet decoded
+	paths    []pathEntry                 // signatures for any host
+	scoped   map[string][]int32          // domain -> indices into paths of domain= signatures
+	bySeg    map[string][]int32          // first path segment -> indices into paths of unscoped signatures
+	starSeg  []int32                     // unscoped signatures whose first segment has a '*'
+	details  atomic.Pointer[lazyDetails] // FromSnapshotLazy: the vendors' sources and entries, until decoded
 }
 
 // Compile builds a DB from catalogs. Vendors with the same id in several
