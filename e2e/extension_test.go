@@ -239,6 +239,26 @@ func TestExtensionChromium(t *testing.T) {
 		if got := w.siteHeaders("/").Get("Sec-GPC"); got != "1" || !Eval[bool](t, b, `window.__gpcFirst`) {
 			t.Errorf("GPC back on for the site: header %q, first script %v", got, Eval[bool](t, b, `window.__gpcFirst`))
 		}
+		// DNT on for this site alone (off globally): the origin sees DNT: 1
+		// on the page and the requests it makes; then back to the global
+		// choice.
+		if got := w.siteHeaders("/").Get("DNT"); got != "" {
+			t.Errorf("DNT off globally, origin saw DNT %q", got)
+		}
+		clickAndSave(t, p, `#sitednt`)
+		b.Navigate(t, w.World, page)
+		if got, app := w.siteHeaders("/").Get("DNT"), w.siteHeaders("/app.js").Get("DNT"); got != "1" || app != "1" {
+			t.Errorf("DNT on for the site: origin saw DNT %q on the page, %q on its script", got, app)
+		}
+		clickAndSave(t, p, `#sitednt`)
+		b.Navigate(t, w.World, page)
+		if got := w.siteHeaders("/").Get("DNT"); got != "" {
+			t.Errorf("DNT back off for the site, origin saw DNT %q", got)
+		}
+		// Switched back to the global value, the site follows it again.
+		if got := jsonString(sendExt[map[string]any](t, opt, `{cmd: 'settings'}`)["sites"]); strings.Contains(got, `"dnt"`) {
+			t.Errorf("the site's DNT, switched back to the global value, is still its own: %s", got)
+		}
 		clickAndSave(t, p, `input[data-global="analytics"]`) // granted again for the next part
 		// Analytics granted everywhere but blocked on this site: blocked in
 		// the partner's frame on its pages too.

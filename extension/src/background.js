@@ -115,7 +115,7 @@ const DEFAULTS = {
   dnt: false,         // DNT: 1
   params: true,       // strip tracking parameters from navigations
   banners: true,      // answer cookie banners
-  sites: {},          // registrable domain -> {allow?: [...], block?: [...], paused?: bool, gpc?: bool}
+  sites: {},          // registrable domain -> {allow?: [...], block?: [...], paused?: bool, gpc?: bool, dnt?: bool}
 };
 
 async function getSettings() {
@@ -151,7 +151,7 @@ function stateFor(settings, site) {
   return {
     granted: siteGranted(settings, o),
     gpc: typeof o.gpc === 'boolean' ? o.gpc : settings.gpc,
-    dnt: settings.dnt,
+    dnt: typeof o.dnt === 'boolean' ? o.dnt : settings.dnt,
   };
 }
 
@@ -214,8 +214,11 @@ async function siteRules(settings, blocked, c) {
         }
       }
     }
-    if (typeof o.gpc === 'boolean' && o.gpc !== settings.gpc) {
-      const op = o.gpc ? { header: 'Sec-GPC', operation: 'set', value: '1' } : { header: 'Sec-GPC', operation: 'remove' };
+    // GPC and DNT switched for this site alone: the header set or removed
+    // on the site's requests and those its pages make.
+    for (const [key, header] of [['gpc', 'Sec-GPC'], ['dnt', 'DNT']]) {
+      if (typeof o[key] !== 'boolean' || o[key] === settings[key]) continue;
+      const op = o[key] ? { header, operation: 'set', value: '1' } : { header, operation: 'remove' };
       for (const cond of [{ requestDomains: [site], resourceTypes: ALL_TYPES }, { initiatorDomains: [site], resourceTypes: ALL_TYPES }]) {
         add({ priority: PRIORITY_SITE, action: { type: 'modifyHeaders', requestHeaders: [op] }, condition: cond });
       }

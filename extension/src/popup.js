@@ -104,6 +104,8 @@ async function render() {
   document.getElementById('gpc').textContent = rep.gpcSent ? 'GPC sent to this site (Sec-GPC: 1).' : 'GPC not sent to this site.';
   document.getElementById('sitegpc').checked = rep.state.gpc;
   document.getElementById('sitegpc').disabled = !rep.site;
+  document.getElementById('sitednt').checked = rep.state.dnt;
+  document.getElementById('sitednt').disabled = !rep.site;
   const cmp = rep.cmp;
   document.getElementById('cmp').textContent = !cmp ? 'No banner handled on this page.'
     : cmp.loop ? 'The banner came back after being answered: left alone on this site.'
@@ -120,5 +122,11 @@ async function gpcJSON() {
 }
 
 document.getElementById('pause').addEventListener('change', (e) => save((x) => { siteEntry(x).paused = e.target.checked; }));
-document.getElementById('sitegpc').addEventListener('change', (e) => save((x) => { siteEntry(x).gpc = e.target.checked; }));
+// A site's signal switched to the global value follows the global one again.
+function siteSignal(x, key, on) {
+  const e = siteEntry(x);
+  if (on === !!x[key]) delete e[key]; else e[key] = on;
+}
+document.getElementById('sitegpc').addEventListener('change', (e) => save((x) => siteSignal(x, 'gpc', e.target.checked)));
+document.getElementById('sitednt').addEventListener('change', (e) => save((x) => siteSignal(x, 'dnt', e.target.checked)));
 render().catch((e) => { document.getElementById('status').textContent = 'Error: ' + e.message; });
