@@ -378,8 +378,12 @@ func TestExtensionChromium(t *testing.T) {
 		}
 		// A damaged copy: the worker drops it, reads the package, still
 		// blocks, and keeps a good copy again.
+		// Also a copy an earlier build left (another digest, another cache
+		// name): both go once the package has been read again.
 		Eval[bool](t, opt, `(async () => { const c = await caches.open('consentguard-core');
 		  for (const k of await c.keys()) await c.put(k, new Response(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 9, 9]), { headers: { 'content-type': 'application/wasm' } }));
+		  await c.put('https://core.consentguard.invalid/0123456789abcdef/guard.wasm', new Response('old build'));
+		  await (await caches.open('consentguard-core-old')).put('https://core.consentguard.invalid/x/guard.wasm', new Response('older'));
 		  return true; })()`)
 		stopServiceWorker(t, b, id)
 		if src := coreSourceOf(t, opt); src != "package" {
@@ -391,7 +395,10 @@ func TestExtensionChromium(t *testing.T) {
 			t.Errorf("with the core read from the package, trackers reached:%s", hitList(h))
 		}
 		if !poll(10*time.Second, func() bool { g := cached(); return len(g) == 1 && g[key] == float64(len(wasm)) }) {
-			t.Errorf("the damaged copy was not replaced: %v", cached())
+			t.Errorf("the damaged copy was not replaced, or an earlier build's copy kept: %v", cached())
+		}
+		if names := Eval[[]string](t, opt, `caches.keys()`); len(names) != 1 || names[0] != "consentguard-core" {
+			t.Errorf("caches after the repair: %v, want only consentguard-core", names)
 		}
 		stopServiceWorker(t, b, id)
 		if src := coreSourceOf(t, opt); src != "cache" {
