@@ -3,13 +3,19 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/storage"
+	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 )
 
@@ -176,4 +182,75 @@ func extensionProcessPSS(b *testing.B, browserPID int) float64 {
 		}
 	}
 	return kb / 1024
+}
+
+// BenchmarkExtensionCookieSweep: the sweep every worker start makes over
+// the stored cookies (so that one set while the worker was down is removed)
+// with 2,000 cookies on 200 sites, 100 of them Google Analytics cookies it
+// must remove. The sweep is run in the worker through CDP, b.N times; the
+// first run removes the 100 (checked), later runs judge the 1,900 left.
+// Reports the median of the later runs (ms-sweep-p50) and the first
+// (ms-sweep-first).
+func BenchmarkExtensionCookieSweep(b *testing.B) {
+	_, br, id, _ := startExtension(b)
+	exp := cdp.TimeSinceEpoch(float64(time.Now().Add(time.Hour).Unix()))
+	var cs []*network.CookieParam
+	for i := 0; i < 2000; i++ {
+		name := fmt.Sprintf("pref_%d", i)
+		if i%20 == 0 {
+			name = fmt.Sprintf("_ga_%d", i)
+		}
+		cs = append(cs, &network.CookieParam{Name: name, Value: "v", Domain: fmt.Sprintf("site%d.example", i%200), Path: "/", Secure: true, Expires: exp})
+	}
+	// Set in one call while the worker is stopped: its onChanged events
+	// come before the clock starts.
+	stopServiceWorker(b, br, id)
+	if _, err := chromedp.CallBrowser(br.Ctx, storage.SetCookies, storage.SetCookiesParams{Cookies: cs}); err != nil {
+		b.Fatal(err)
+	}
+	var tid target.ID
+	openExtPage(b, br, id, "options.html") // wakes the worker
+	for end := time.Now().Add(10 * time.Second); tid == "" && time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		ts, _ := chromedp.Targets(br.Ctx)
+		for _, ti := range ts {
+			if ti.Type == "service_worker" && strings.Contains(ti.URL, id) {
+				tid = ti.TargetID
+			}
+		}
+	}
+	ctx, cancel := chromedp.NewContext(br.Ctx, chromedp.WithTargetID(tid))
+	defer cancel()
+	run := func() float64 {
+		ms, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(async () => { await whenCore(); await cookieChain; const t0 = performance.now(); await sweep(); return performance.now() - t0; })()`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			b.Fatal(err)
+		}
+		return ms
+	}
+	first := run()
+	left, err := chromedp.CallBrowser(br.Ctx, storage.GetCookies, storage.GetCookiesParams{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ga, pref := 0, 0
+	for _, c := range left.Cookies {
+		switch {
+		case strings.HasPrefix(c.Name, "_ga_"):
+			ga++
+		case strings.HasPrefix(c.Name, "pref_"):
+			pref++
+		}
+	}
+	if ga != 0 || pref != 1900 {
+		b.Fatalf("after the sweep: %d _ga cookies left (want 0), %d others (want 1900)", ga, pref)
+	}
+	var ms []float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		ms = append(ms, run())
+	}
+	b.StopTimer()
+	sort.Float64s(ms)
+	b.ReportMetric(first, "ms-sweep-first")
+	b.ReportMetric(ms[len(ms)/2], "ms-sweep-p50")
 }

@@ -118,13 +118,26 @@ const DEFAULTS = {
   sites: {},          // registrable domain -> {allow?: [...], block?: [...], paused?: bool, gpc?: bool, dnt?: bool}
 };
 
+// The settings are read from chrome.storage.local once per worker life and
+// kept, until they change (putSettings here, storage.onChanged for writes
+// from elsewhere); callers get their own copy.
+let settingsCache = null;
 async function getSettings() {
-  const { settings } = await chrome.storage.local.get('settings');
-  return normalise(settings);
+  if (!settingsCache) {
+    const { settings } = await chrome.storage.local.get('settings');
+    settingsCache = normalise(settings);
+  }
+  return structuredClone(settingsCache);
+}
+
+async function putSettings(s) {
+  settingsCache = null;
+  await chrome.storage.local.set({ settings: normalise(s) });
+  settingsCache = null;
 }
 
 function normalise(s) {
-  const out = Object.assign({}, DEFAULTS, s && typeof s === 'object' ? s : {});
+  const out = Object.assign({}, DEFAULTS, { sites: {} }, s && typeof s === 'object' ? s : {});
   out.granted = Array.isArray(out.granted) ? out.granted.filter((c) => CATEGORIES.includes(c)) : [];
   out.sites = out.sites && typeof out.sites === 'object' ? out.sites : {};
   for (const k of ['gpc', 'dnt', 'params', 'banners']) out[k] = !!out[k];
@@ -333,43 +346,98 @@ async function judgeCookie(c, settings) {
   if (o && o.paused) return;
   const d = core.decideCookie(c.name, c.domain.replace(/^\./, ''), stateFor(settings, site));
   if (!d || d.action !== 'block') return;
+  await noteCookies([await removeCookie(c, site, d.category)].filter(Boolean));
+}
+
+// removeCookie removes a cookie and returns its log entry (null when the
+// browser refused).
+async function removeCookie(c, site, category) {
   const details = { url: cookieURL(c), name: c.name, storeId: c.storeId };
   if (c.partitionKey) details.partitionKey = c.partitionKey;
   try {
     await chrome.cookies.remove(details);
-    await noteCookie(site, c.name, d.category);
+    return { site, name: c.name, category, at: Date.now() };
   } catch (e) {
     console.warn('consentguard: cannot remove cookie', c.name, e);
+    return null;
   }
 }
 
+// judgeCookies judges many cookies with two calls into the core (each call
+// costs tens of microseconds in a worker): their sites, then their
+// decisions, one line per cookie. A cookie whose name or domain holds a
+// line break or a tab (browsers refuse those) is judged on its own.
+async function judgeCookies(list, settings) {
+  const core = await whenCore();
+  const odd = (x) => /[\n\t]/.test(x);
+  const batch = list.filter((c) => !odd(c.name) && !odd(c.domain));
+  for (const c of list) if (odd(c.name) || odd(c.domain)) await judgeCookie(c, settings);
+  if (!batch.length) return;
+  const domains = batch.map((c) => c.domain.replace(/^\./, ''));
+  const sites = core.sitesOf(domains.join('\n')).split('\n');
+  const states = [], index = new Map(), lines = [];
+  batch.forEach((c, i) => {
+    const o = settings.sites[sites[i]];
+    if (o && o.paused) { lines.push(''); return; }
+    if (!index.has(sites[i])) { index.set(sites[i], states.length); states.push(stateFor(settings, sites[i])); }
+    lines.push(index.get(sites[i]) + '\t' + c.name + '\t' + domains[i]);
+  });
+  const out = core.decideCookies(lines.join('\n'), states);
+  if (typeof out !== 'string') throw new Error((out && out.error) || 'decideCookies failed');
+  const answers = out.split('\n');
+  const removals = [];
+  for (let i = 0; i < batch.length; i++) {
+    if (!answers[i]) continue;
+    const [action, category] = answers[i].split('\t');
+    if (action === 'block') removals.push(removeCookie(batch[i], sites[i], category));
+  }
+  await noteCookies((await Promise.all(removals)).filter(Boolean));
+}
+
+// Cookies are judged in the order they came, in batches: whatever arrived
+// while a batch was being judged (a page setting many cookies, the sweep)
+// is judged together next.
 let cookieChain = Promise.resolve();
-function queueCookie(c) {
-  cookieChain = cookieChain.then(async () => judgeCookie(c, await getSettings())).catch((e) => console.warn(e));
+let pendingCookies = [];
+function queueCookies(list) {
+  pendingCookies.push(...list);
+  cookieChain = cookieChain.then(async () => {
+    if (!pendingCookies.length) return;
+    const batch = pendingCookies;
+    pendingCookies = [];
+    await judgeCookies(batch, await getSettings());
+  }).catch((e) => console.warn(e));
   return cookieChain;
 }
+function queueCookie(c) { return queueCookies([c]); }
 
 // sweep judges every stored cookie: run when the core is ready, so that a
 // cookie set while the worker was down is removed once it is back.
 async function sweep() {
   const seen = new Set();
   const all = [];
-  const lists = [chrome.cookies.getAll({})];
-  try { lists.push(chrome.cookies.getAll({ partitionKey: {} })); } catch (e) { /* no CHIPS support */ }
-  for (const l of await Promise.allSettled(lists)) {
-    if (l.status !== 'fulfilled') continue;
-    for (const c of l.value) {
+  const add = (list) => {
+    for (const c of list) {
       const k = [c.storeId, c.domain, c.path, c.name, JSON.stringify(c.partitionKey || null)].join('|');
       if (!seen.has(k)) { seen.add(k); all.push(c); }
     }
-  }
-  all.forEach(queueCookie);
-  await cookieChain;
+  };
+  // Every partition (CHIPS). Chromium's answer holds the unpartitioned
+  // cookies too, and reading them again costs as much (about 70 ms per
+  // thousand cookies): the second read is made only when the first had
+  // none of them.
+  let parts = null;
+  try { parts = await chrome.cookies.getAll({ partitionKey: {} }); } catch (e) { /* no CHIPS support */ }
+  if (parts) add(parts);
+  if (!parts || !parts.some((c) => !c.partitionKey)) add(await chrome.cookies.getAll({}));
+  await queueCookies(all);
 }
 
-async function noteCookie(site, name, category) {
+// noteCookies adds removed cookies to the log the popup shows (the last 200).
+async function noteCookies(entries) {
+  if (!entries.length) return;
   const { cookieLog = [] } = await chrome.storage.session.get('cookieLog');
-  cookieLog.push({ site, name, category, at: Date.now() });
+  cookieLog.push(...entries);
   await chrome.storage.session.set({ cookieLog: cookieLog.slice(-200) });
 }
 
@@ -571,7 +639,7 @@ async function embedMessage(msg, sender) {
       if (Array.isArray(o.block)) o.block = o.block.filter((x) => x !== msg.category);
       if (Array.isArray(o.granted) && !o.granted.includes(msg.category)) o.granted = o.granted.concat([msg.category]);
       settings.sites[site] = o;
-      await chrome.storage.local.set({ settings: normalise(settings) });
+      await putSettings(settings);
       await apply();
       return true;
     }
@@ -587,7 +655,7 @@ async function uiMessage(msg) {
     case 'gpcjson': return gpcJSON(msg.url);
     case 'settings': return getSettings();
     case 'save': {
-      await chrome.storage.local.set({ settings: normalise(msg.settings) });
+      await putSettings(msg.settings);
       await apply();
       return getSettings();
     }
@@ -633,6 +701,8 @@ chrome.webRequest.onErrorOccurred.addListener((d) => {
 }, { urls: ['<all_urls>'] });
 
 
+chrome.storage.onChanged.addListener((changes, area) => { if (area === 'local' && changes.settings) settingsCache = null; });
+
 chrome.tabs.onRemoved.addListener((tabId) => { chrome.storage.session.remove('tab:' + tabId); dropOnce(tabId); });
 
 chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
@@ -650,7 +720,7 @@ chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
 // every worker start (below), once the core is ready.
 async function setup() {
   const { settings } = await chrome.storage.local.get('settings');
-  if (!settings) await chrome.storage.local.set({ settings: normalise({}) });
+  if (!settings) await putSettings({});
   await apply();
 }
 

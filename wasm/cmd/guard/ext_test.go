@@ -19,6 +19,13 @@ func TestExtAPIUnderNode(t *testing.T) {
 		[]any{"siteOf", "https://www.bbc.co.uk/news"},
 		[]any{"siteOf", "sub.news.test"},
 		[]any{"siteOf", "about:blank"},
+		[]any{"sitesOf", "https://www.bbc.co.uk/news\nsub.news.test\nabout:blank"},
+		// One line per cookie, "state index, name, domain"; a malformed
+		// line or an unknown state index gets an empty answer.
+		[]any{"decideCookies", "0\t_ga\tnews.example\n1\t_ga\tnews.example\n0\tPHPSESSID\tnews.example\n1\t_fbp\tnews.example\nbad line\n7\t_ga\tx.example",
+			[]any{map[string]any{}, map[string]any{"granted": []string{"analytics"}}}},
+		[]any{"decideCookie", "_ga", "news.example", map[string]any{}},
+		[]any{"decideCookie", "_fbp", "news.example", map[string]any{"granted": []string{"analytics"}}},
 	}
 	var res []any
 	for _, r := range nodeCalls(t, calls) {
@@ -37,10 +44,19 @@ func TestExtAPIUnderNode(t *testing.T) {
 		[]any{"functional", "advertising", "social", "session-replay", "fingerprinting"},
 		[]any{},
 		"bbc.co.uk", "news.test", "",
+		"bbc.co.uk\nnews.test\n",
+		"block\tanalytics\n\n\nblock\tadvertising\n\n",
 	}
 	for i := range want {
 		if !reflect.DeepEqual(res[i], want[i]) {
 			t.Errorf("call %v = %v, want %v", calls[i], res[i], want[i])
+		}
+	}
+	// The batch agrees with decideCookie one by one.
+	for i, want := range []string{"block", "block"} {
+		d, _ := res[9+i].(map[string]any)
+		if d["action"] != want {
+			t.Errorf("decideCookie %v = %v, want action %s", calls[9+i], d, want)
 		}
 	}
 }
