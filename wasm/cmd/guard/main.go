@@ -10,6 +10,11 @@
 //	consentguard.filterCookieHeader(header, host, state) -> {header, removed: [names]}
 //	consentguard.stripParams(url)                   -> {url, removed}
 //	consentguard.categories()                       -> ["necessary", ...]
+//	consentguard.blocked(state)                     -> [categories the state refuses]
+//	consentguard.siteOf(urlOrHost)                  -> registrable domain
+//	consentguard.sitesOf(lines)                     -> siteOf per line, one per line
+//	consentguard.decideCookies(lines, [state...])   -> "block\tCATEGORY" or "" per "STATE\tNAME\tDOMAIN" line
+//	consentguard.embed(url, page, w, h, state, attrs) -> {html, vendor, vendorName, category} or null
 //
 // state is {granted: "analytics,functional" | [..], gpc: bool, dnt: bool}.
 // When ready it calls globalThis.consentguardReady() if defined.
