@@ -131,7 +131,6 @@ func fromSnapshot(data string, lazy bool) (*DB, error) {
 type lazyDetails struct {
 	once sync.Once
 	d    *decoder
-	err  error
 }
 
 // loadDetails decodes the vendors' details FromSnapshotLazy left, once;
@@ -145,7 +144,8 @@ func (db *DB) loadDetails() {
 		return
 	}
 	l.once.Do(func() {
-		l.err = l.d.details(db)
+		// A fault leaves the vendors without details (see FromSnapshotLazy).
+		_ = l.d.details(db)
 		l.d = nil
 	})
 	db.details.Store(nil)

@@ -8,6 +8,7 @@ import (
 	"syscall/js"
 
 	"github.com/consentguard/consentguard/wasm/consent"
+	"github.com/consentguard/consentguard/wasm/engine"
 	"github.com/consentguard/consentguard/wasm/site"
 )
 
@@ -98,7 +99,7 @@ func decideCookies(_ js.Value, args []js.Value) any {
 		if !ok || !ok2 || err != nil || k < 0 || k >= len(sts) {
 			continue
 		}
-		if m, a, _ := eng.DecideCookie(name, domain, sts[k]); a.String() == "block" {
+		if m, a, _ := eng.DecideCookie(name, domain, sts[k]); a == engine.Block {
 			b.WriteString("block\t")
 			b.WriteString(m.Category.String())
 		}
