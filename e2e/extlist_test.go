@@ -79,10 +79,20 @@ func runBlockingPage(t *testing.T, b *Browser, w *World) map[string]string {
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`#start`))); err != nil {
 		t.Fatalf("click #start on %s: %v", url, err)
 	}
+	return blockingResults(t, url, 20*time.Second, func() string {
+		return Eval[string](t, b, `JSON.stringify(results.results.map((r) => [r.id, r.status]))`)
+	})
+}
+
+// blockingResults reads the request-blocking page's [id, status] pairs
+// (read returns them as JSON) until they have not changed for 4 s, at most
+// limit, and returns each case's status.
+func blockingResults(t *testing.T, url string, limit time.Duration, read func() string) map[string]string {
+	t.Helper()
 	var last string
 	stable := time.Now()
-	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
-		cur := Eval[string](t, b, `JSON.stringify(results.results.map((r) => [r.id, r.status]))`)
+	for end := time.Now().Add(limit); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		cur := read()
 		if cur != last {
 			last, stable = cur, time.Now()
 		} else if time.Since(stable) > 4*time.Second {
@@ -130,6 +140,16 @@ func TestPeerRequestBlockingChromium(t *testing.T) {
 		got := runBlockingPage(t, b, w)
 		return got, rec.take()
 	}
+	checkPeerBlocking(t, run, builtExtension(t, false), filepath.Join(builtExtensionLists(t, "! extra list for the test\n||bad.third-party.site^\n"), "chromium"))
+}
+
+// checkPeerBlocking runs the request-blocking page (run loads the given
+// build and returns the cases' statuses and the requests that reached
+// bad.third-party.site) with the control build, where every case must load
+// and the host be reached, and with the build carrying
+// "||bad.third-party.site^", where no case may load and no request arrive.
+func checkPeerBlocking(t *testing.T, run func(dir string) (map[string]string, []string), controlDir, listDir string) {
+	t.Helper()
 	check := func(name string, got map[string]string) {
 		for _, id := range peerBlockingCases {
 			if _, ok := got[id]; !ok {
@@ -141,11 +161,11 @@ func TestPeerRequestBlockingChromium(t *testing.T) {
 		}
 	}
 
-	control, controlHits := run(filepath.Join(builtExtension(t, false)))
+	control, controlHits := run(controlDir)
 	check("control", control)
 	t.Logf("control (no extra list): loaded %v; %d requests reached bad.third-party.site", loadedCases(control), len(controlHits))
-	// Without the list every case loads: Chromium and the extension's own
-	// rulesets leave bad.third-party.site alone.
+	// Without the list every case loads: the browser and the extension's
+	// own rulesets leave bad.third-party.site alone.
 	for _, id := range peerBlockingCases {
 		if control[id] != "loaded" {
 			t.Errorf("control: case %s = %q, want loaded (nothing blocks bad.third-party.site without the list)", id, control[id])
@@ -155,7 +175,7 @@ func TestPeerRequestBlockingChromium(t *testing.T) {
 		t.Error("control: bad.third-party.site saw no request")
 	}
 
-	blocked, hits := run(filepath.Join(builtExtensionLists(t, "! extra list for the test\n||bad.third-party.site^\n"), "chromium"))
+	blocked, hits := run(listDir)
 	check("with list", blocked)
 	t.Logf("with ||bad.third-party.site^: %v; %d requests reached bad.third-party.site", blocked, len(hits))
 	if l := loadedCases(blocked); len(l) > 0 {
@@ -301,68 +321,36 @@ func TestPeerRequestBlockingFirefox(t *testing.T) {
 		if _, err := ff.InstallExtension(ctx, dir); err != nil {
 			t.Fatalf("webExtension.install %s: %v", dir, err)
 		}
-		// The extension is live once its header rules are: the server
-		// reflects Sec-GPC: 1.
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			ff.Go(t, w, "https://privacy-test-pages.site/")
-			if FirefoxEval[string](t, ff, `fetch('/reflect-headers').then(r => r.json()).then(j => j.headers['sec-gpc'] || '')`) == "1" {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the extension sent no Sec-GPC within 30s of its install")
-			}
-			time.Sleep(500 * time.Millisecond)
-		}
+		waitFirefoxGPC(t, ff, w, "https://privacy-test-pages.site/")
 		rec.take()
 		url := "https://privacy-test-pages.site/privacy-protections/request-blocking/"
 		ff.Go(t, w, url)
 		if _, err := ff.EvaluateActivated(ctx, ff.Context, `document.querySelector('#start').click()`); err != nil {
 			t.Fatalf("click #start: %v", err)
 		}
-		var last string
-		stable := time.Now()
-		for end := time.Now().Add(25 * time.Second); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
-			cur := FirefoxEval[string](t, ff, `JSON.stringify(results.results.map((r) => [r.id, r.status]))`)
-			if cur != last {
-				last, stable = cur, time.Now()
-			} else if time.Since(stable) > 4*time.Second {
-				break
-			}
-		}
-		var pairs [][2]string
-		if err := json.Unmarshal([]byte(last), &pairs); err != nil {
-			t.Fatalf("results of %s: %v (%s)", url, err, last)
-		}
-		got := map[string]string{}
-		for _, p := range pairs {
-			got[p[0]] = p[1]
-		}
-		for _, id := range peerBlockingCases {
-			if _, ok := got[id]; !ok {
-				t.Errorf("case %s missing from the page's results %v", id, got)
-			}
-		}
+		got := blockingResults(t, url, 25*time.Second, func() string {
+			return FirefoxEval[string](t, ff, `JSON.stringify(results.results.map((r) => [r.id, r.status]))`)
+		})
 		return got, rec.take()
 	}
+	checkPeerBlocking(t, run, filepath.Join(extensionDist(t), "firefox"),
+		filepath.Join(builtExtensionLists(t, "! extra list for the test\n||bad.third-party.site^\n"), "firefox"))
+}
 
-	control, controlHits := run(filepath.Join(extensionDist(t), "firefox"))
-	t.Logf("control (no extra list): loaded %v; %d requests reached bad.third-party.site", loadedCases(control), len(controlHits))
-	for _, id := range peerBlockingCases {
-		if control[id] != "loaded" {
-			t.Errorf("control: case %s = %q, want loaded (nothing blocks bad.third-party.site without the list)", id, control[id])
+// waitFirefoxGPC waits, bounded, until the extension Firefox just installed
+// is live: its header rules make the peer pages' server reflect Sec-GPC: 1
+// on a request from probe (a page of privacy-test-pages.site).
+func waitFirefoxGPC(t *testing.T, ff *Firefox, w *World, probe string) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ff.Go(t, w, probe)
+		if FirefoxEval[string](t, ff, `fetch('/reflect-headers').then(r => r.json()).then(j => j.headers['sec-gpc'] || '')`) == "1" {
+			return
 		}
-	}
-	if len(controlHits) == 0 {
-		t.Error("control: bad.third-party.site saw no request")
-	}
-
-	blocked, hits := run(filepath.Join(builtExtensionLists(t, "! extra list for the test\n||bad.third-party.site^\n"), "firefox"))
-	t.Logf("with ||bad.third-party.site^: %v; %d requests reached bad.third-party.site", blocked, len(hits))
-	if l := loadedCases(blocked); len(l) > 0 {
-		t.Errorf("with ||bad.third-party.site^: cases %v loaded, want none", l)
-	}
-	if len(hits) > 0 {
-		t.Errorf("with ||bad.third-party.site^: the tracker host saw %d requests:\n%s", len(hits), strings.Join(hits, "\n"))
+		if time.Now().After(deadline) {
+			t.Fatal("the extension sent no Sec-GPC within 30s of its install")
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }

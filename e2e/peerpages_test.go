@@ -116,20 +116,8 @@ func TestPeerGPCPageFirefox(t *testing.T) {
 	if _, err := ff.InstallExtension(ctx, ext); err != nil {
 		t.Fatalf("webExtension.install %s: %v", ext, err)
 	}
-	// Firefox starts the extension asynchronously after the install answers:
-	// wait, bounded, until the server reflects Sec-GPC: 1 on a request.
-	probe := fmt.Sprintf("http://privacy-test-pages.site:%d/", w.Port)
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ff.Go(t, w, probe)
-		if FirefoxEval[string](t, ff, `fetch('/reflect-headers').then(r => r.json()).then(j => j.headers['sec-gpc'] || '')`) == "1" {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the extension sent no Sec-GPC within 30s of its install")
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	// Firefox starts the extension asynchronously after the install answers.
+	waitFirefoxGPC(t, ff, w, fmt.Sprintf("http://privacy-test-pages.site:%d/", w.Port))
 	url := fmt.Sprintf("http://privacy-test-pages.site:%d/privacy-protections/gpc/", w.Port)
 	ff.Go(t, w, url)
 	if _, err := ff.EvaluateActivated(ctx, ff.Context, `document.querySelector('#start').click()`); err != nil {
